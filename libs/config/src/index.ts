@@ -1,0 +1,9 @@
+export { ConfigError, loadConfig } from './load.ts';
+export {
+  type CommonConfig,
+  type IntakeConfig,
+  intakeEnv,
+  migrateEnv,
+  type WorkerConfig,
+  workerEnv,
+} from './schema.ts';
