@@ -12,7 +12,9 @@ describe('loadConfig', () => {
   });
 
   it('names every bad variable', () => {
-    expect(() => loadConfig(intakeEnv, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrowError(ConfigError);
+    expect(() => loadConfig(intakeEnv, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrowError(
+      ConfigError,
+    );
     try {
       loadConfig(intakeEnv, { PORT: 'eighty', DATABASE_URL: 'mysql://x', DETOUR_FACTOR: '0.5' });
     } catch (error) {

@@ -2,6 +2,8 @@ import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
+/** Either the pool or an open transaction: store methods take it so callers choose. */
+export type Queryable = Sql | TransactionSql;
 
 export interface DbOptions {
   /** Pool size; postgres.js opens connections lazily up to this many. */

@@ -14,9 +14,11 @@ export async function ensureDatabase(url: string): Promise<void> {
   try {
     const [row] = await sql`select 1 as found from pg_database where datname = ${name}`;
     if (!row) {
-      await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created meanwhile by another process
-      });
+      await sql
+        .unsafe(`create database "${name.replaceAll('"', '""')}"`)
+        .catch((error: { code?: string }) => {
+          if (error.code !== '42P04') throw error; // created meanwhile by another process
+        });
     }
   } finally {
     await sql.end();

@@ -1,3 +1,3 @@
-export { createDb, type DbOptions, type Sql, type TransactionSql } from './client.ts';
+export { createDb, type DbOptions, type Queryable, type Sql, type TransactionSql } from './client.ts';
 export { ensureDatabase } from './database.ts';
 export { listMigrations, type Migration, migrate } from './migrate.ts';

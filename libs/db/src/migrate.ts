@@ -37,7 +37,9 @@ export async function migrate(sql: Sql, dir = migrationsDir): Promise<number[]> 
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
     await tx`create table if not exists schema_migrations (
       version integer primary key, name text not null, applied_at timestamptz not null default now())`;
-    const done = new Set((await tx<{ version: number }[]>`select version from schema_migrations`).map((r) => r.version));
+    const done = new Set(
+      (await tx<{ version: number }[]>`select version from schema_migrations`).map((r) => r.version),
+    );
     for (const migration of migrations) {
       if (done.has(migration.version)) continue;
       await tx.unsafe(migration.sql);
