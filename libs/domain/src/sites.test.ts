@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { siteCreate, sitePatch } from './sites.ts';
 import { stockAdjust, stockQuery, stockSet } from './stock.ts';
 
-const base = { id: 's-1', name: 'Corner', kind: 'store', formats: ['convenience'], location: { lat: 1, lng: 2 } };
+const base = {
+  id: 's-1',
+  name: 'Corner',
+  kind: 'store',
+  formats: ['convenience'],
+  location: { lat: 1, lng: 2 },
+};
 
 function paths(result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) {
   return result.error?.issues.map((issue) => issue.path.join('.')).sort() ?? [];
@@ -72,12 +78,19 @@ describe('siteCreate', () => {
 
 describe('stock bodies', () => {
   it('refuses a repeated SKU, naming the repeat', () => {
-    const result = stockSet.safeParse({ items: [{ sku: 'a', onHand: 1 }, { sku: 'a', onHand: 2 }] });
+    const result = stockSet.safeParse({
+      items: [
+        { sku: 'a', onHand: 1 },
+        { sku: 'a', onHand: 2 },
+      ],
+    });
     expect(paths(result)).toEqual(['items.1.sku']);
   });
 
   it('bounds quantities and deltas', () => {
-    expect(paths(stockSet.safeParse({ items: [{ sku: 'a', onHand: 1_000_001 }] }))).toEqual(['items.0.onHand']);
+    expect(paths(stockSet.safeParse({ items: [{ sku: 'a', onHand: 1_000_001 }] }))).toEqual([
+      'items.0.onHand',
+    ]);
     expect(paths(stockAdjust.safeParse({ items: [{ sku: 'a', delta: 0 }] }))).toEqual(['items.0.delta']);
   });
 

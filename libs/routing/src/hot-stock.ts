@@ -20,24 +20,46 @@ export class HotStock {
     await this.redis.hset(this.keys.onHand(siteId), ...fields);
   }
 
-  /** Levels of the SKUs asked for (zero when the site does not stock one), else all, by SKU. */
-  async read(siteId: string, skus?: string[]): Promise<StockLevel[]> {
+  /**
+   * Levels of the SKUs asked for (zero when the site does not stock one), else all, by
+   * SKU; `null` when the hot state is missing (Redis flushed or restarted), checked in the
+   * same round trip so a read never mistakes a lost copy for empty shelves.
+   */
+  async read(siteId: string, skus?: string[]): Promise<StockLevel[] | null> {
     const onHandKey = this.keys.onHand(siteId);
     const reservedKey = this.keys.reserved(siteId);
     if (skus) {
-      const [onHand, reserved] = await Promise.all([
-        this.redis.hmget(onHandKey, ...skus),
-        this.redis.hmget(reservedKey, ...skus),
-      ]);
+      const replies = await this.redis
+        .multi()
+        .exists(this.keys.hotReady)
+        .hmget(onHandKey, ...skus)
+        .hmget(reservedKey, ...skus)
+        .exec();
+      const [ready, onHand, reserved] = results<[number, (string | null)[], (string | null)[]]>(replies);
+      if (!ready) return null;
       return skus.map((sku, i) => stockLevel(sku, Number(onHand[i] ?? 0), Number(reserved[i] ?? 0)));
     }
-    const [onHand, reserved] = await Promise.all([
-      this.redis.hgetall(onHandKey),
-      this.redis.hgetall(reservedKey),
-    ]);
+    const replies = await this.redis
+      .multi()
+      .exists(this.keys.hotReady)
+      .hgetall(onHandKey)
+      .hgetall(reservedKey)
+      .exec();
+    const [ready, onHand, reserved] =
+      results<[number, Record<string, string>, Record<string, string>]>(replies);
+    if (!ready) return null;
     const all = new Set([...Object.keys(onHand), ...Object.keys(reserved)]);
     return [...all]
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
       .map((sku) => stockLevel(sku, Number(onHand[sku] ?? 0), Number(reserved[sku] ?? 0)));
   }
+}
+
+/** The replies of a MULTI, or the first error among them. */
+function results<T extends unknown[]>(replies: [Error | null, unknown][] | null): T {
+  if (!replies) throw new Error('Redis discarded the transaction');
+  return replies.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  }) as T;
 }

@@ -48,7 +48,8 @@ export async function createTestRedis(options: { ownDatabase?: boolean } = {}): 
 async function leaseDatabase(baseUrl: string, owner: string) {
   const control = new Redis(baseUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await control.connect();
-  const databases = Number((await control.config('GET', 'databases'))[1] ?? 16);
+  const reply = (await control.config('GET', 'databases')) as string[];
+  const databases = Number(reply[1] ?? 16);
   for (let attempt = 0; attempt < 100; attempt++) {
     for (let n = 1; n < databases; n++) {
       const lease = `qh-test-lease:db:${n}`;

@@ -24,7 +24,9 @@ describe('POST /v1/sites/bulk', () => {
     expect(res.status).toBe(201);
     expect(res.body.created).toBe(5000);
     expect(Object.keys(res.body.apiKeys)).toHaveLength(5000);
-    const [{ count }] = await t.db.sql`select count(*)::int as count from sites where id like 'b-%'`;
+    const [{ count }] = await t.db.sql<
+      [{ count: number }]
+    >`select count(*)::int as count from sites where id like 'b-%'`;
     expect(count).toBe(5000);
     const site = await t.request('GET', '/v1/sites/b-4999', { key: res.body.apiKeys['b-4999'] });
     expect(site.status).toBe(200);
@@ -38,7 +40,9 @@ describe('POST /v1/sites/bulk', () => {
     expect(res.body.error.code).toBe('invalid_request');
     expect(res.body.error.message).toContain('c-3210');
     expect(res.body.error.issues).toEqual([{ path: 'sites.3210.location.lat', message: expect.any(String) }]);
-    const [{ count }] = await t.db.sql`select count(*)::int as count from sites where id like 'c-%'`;
+    const [{ count }] = await t.db.sql<
+      [{ count: number }]
+    >`select count(*)::int as count from sites where id like 'c-%'`;
     expect(count).toBe(0);
   });
 
@@ -57,8 +61,9 @@ describe('POST /v1/sites/bulk', () => {
     expect(repeated.body.error.issues).toEqual([
       { path: 'sites.4.id', message: expect.stringContaining('sites.2.id') },
     ]);
-    const [{ count }] = await t.db
-      .sql`select count(*)::int as count from sites where id like 'd-%' or id like 'e-%'`;
+    const [{ count }] = await t.db.sql<
+      [{ count: number }]
+    >`select count(*)::int as count from sites where id like 'd-%' or id like 'e-%'`;
     expect(count).toBe(0);
   });
 

@@ -94,7 +94,11 @@ describe('error contract', () => {
   });
 
   it('401 unauthenticated without a key, with a malformed header, with an unknown key', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer qh_ops_nope' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Basic abc' },
+      { authorization: 'Bearer qh_ops_nope' },
+    ] as Record<string, string>[]) {
       const res = await t.request('GET', '/v1/sites/q-1', { key: null, headers });
       expect(res.status).toBe(401);
       expectErrorShape(res.body, 'unauthenticated');

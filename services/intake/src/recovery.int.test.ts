@@ -22,7 +22,7 @@ describe('recovery of the hot state', () => {
     await t.db.sql`
       insert into orders (id, platform_key_id, external_id, request_hash, status, items, customer_lat, customer_lng,
                           cell, fulfilment, priority, max_walk_minutes, site_id, stock_held)
-      values ('o-1', ${key!.id}, 'x-1', 'h', 'assigned', ${t.db.sql.json([{ sku: 'sku-2', quantity: 4 }])},
+      values ('o-1', ${key!.id}, 'x-1', 'h', 'assigned', ${t.db.sql.json([{ sku: 'sku-2', quantity: 8 }])},
               31.23, 121.47, '89', 'delivery', 'standard', 15, 'r-0', true)`;
   });
   afterAll(async () => {
@@ -40,7 +40,7 @@ describe('recovery of the hot state', () => {
       .map((x) => ({ sku: x.sku, onHand: x.onHand + site }))
       .sort((a, b) => (a.sku < b.sku ? -1 : 1))
       .map((x) => {
-        const reserved = site === 0 && x.sku === 'sku-2' ? 4 : 0;
+        const reserved = site === 0 && x.sku === 'sku-2' ? 8 : 0;
         return { ...x, reserved, available: Math.max(0, x.onHand - reserved) };
       });
   }
@@ -50,8 +50,8 @@ describe('recovery of the hot state', () => {
     for (let s = 0; s < 5; s++) expect(await stockOf(`r-${s}`)).toEqual(expected(s));
     expect((await stockOf('r-0')).find((x) => x.sku === 'sku-2')).toEqual({
       sku: 'sku-2',
-      onHand: 2,
-      reserved: 4,
+      onHand: 6,
+      reserved: 8,
       available: 0,
     });
   });

@@ -5,6 +5,7 @@ import {
   stockAdjust,
   stockQuery,
   stockSet,
+  unavailable,
 } from '@quarterhour/domain';
 import { type Response, Router } from 'express';
 import type { IntakeContext } from '../context.ts';
@@ -16,8 +17,13 @@ export function stockRoutes(ctx: IntakeContext): Router {
 
   /** Answers with the site's stock as it now is, as every successful action does. */
   async function sendStock(res: Response, siteId: string, skus?: string[]) {
-    await ctx.hotState.ensure();
-    res.json({ items: await ctx.hotStock.read(siteId, skus) });
+    let items = await ctx.hotStock.read(siteId, skus);
+    if (!items) {
+      await ctx.hotState.ensure(true);
+      items = await ctx.hotStock.read(siteId, skus);
+      if (!items) throw unavailable('stock is being rebuilt; try again');
+    }
+    res.json({ items });
   }
 
   router.put('/v1/sites/:id/stock', async (req, res) => {
