@@ -1,0 +1,1 @@
+export { type Fulfilment, type FulfilmentOptions, startFulfilment } from './service.ts';

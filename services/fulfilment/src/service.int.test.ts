@@ -1,0 +1,108 @@
+import { loadConfig, type WorkerConfig, workerEnv } from '@quarterhour/config';
+import { createQueue, createRedisConnection, type TypedQueue } from '@quarterhour/queue';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@quarterhour/testkit';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFulfilment } from './service.ts';
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+describe('fulfilment service (real PostgreSQL and Redis)', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let producer: Redis;
+  let webhooks: TypedQueue<'webhooks'>;
+  let fulfilment: TypedQueue<'fulfilment'>;
+  let config: WorkerConfig;
+
+  beforeAll(async () => {
+    [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+    config = loadConfig(workerEnv, {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      HEALTH_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    });
+    producer = createRedisConnection(redis.url, { role: 'client' });
+    webhooks = createQueue('webhooks', { connection: producer, redisPrefix: redis.prefix });
+    fulfilment = createQueue('fulfilment', { connection: producer, redisPrefix: redis.prefix });
+  });
+
+  afterAll(async () => {
+    await Promise.all([webhooks.close(), fulfilment.close()]);
+    await producer.quit();
+    await redis.cleanup();
+    await db.drop();
+  });
+
+  it('answers /healthz, /readyz and /metrics for both of its queues', async () => {
+    const service = await startFulfilment(config);
+    try {
+      const base = `http://127.0.0.1:${service.port}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).toMatch(/queue_depth\{queue="fulfilment",state="waiting"\} 0/);
+      expect(text).toMatch(/queue_depth\{queue="webhooks",state="waiting"\} 0/);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('works both queues', async () => {
+    const expiry = deferred();
+    const delivery = deferred();
+    const service = await startFulfilment(config, {
+      handlers: {
+        fulfilment: { lockerHoldExpiry: async () => expiry.resolve() },
+        webhooks: { webhookDelivery: async () => delivery.resolve() },
+      },
+    });
+    try {
+      await fulfilment.add('lockerHoldExpiry', { orderId: 'o_1', lockerId: 'L-9' });
+      await webhooks.add('webhookDelivery', { messageId: 'msg_1', webhookId: 'wh_1', orderId: 'o_1' });
+      await Promise.all([expiry.promise, delivery.promise]);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('finishes the delivery in flight before close() resolves, and starts none after close began', async () => {
+    const started = deferred();
+    const release = deferred();
+    const events: string[] = [];
+    const service = await startFulfilment(config, {
+      handlers: {
+        webhooks: {
+          webhookDelivery: async (data) => {
+            events.push(`start ${data.messageId}`);
+            started.resolve();
+            await release.promise;
+            events.push(`end ${data.messageId}`);
+          },
+        },
+      },
+    });
+    await webhooks.add('webhookDelivery', { messageId: 'msg_flight', webhookId: 'wh_1', orderId: 'o_2' });
+    await started.promise;
+
+    const closed = service.close().then(() => events.push('closed'));
+    await webhooks.add('webhookDelivery', { messageId: 'msg_late', webhookId: 'wh_1', orderId: 'o_2' });
+    await fulfilment.add('lockerHoldExpiry', { orderId: 'o_late', lockerId: 'L-9' });
+    expect(events).toEqual(['start msg_flight']);
+
+    release.resolve();
+    await closed;
+    expect(events).toEqual(['start msg_flight', 'end msg_flight', 'closed']);
+    expect(await webhooks.queue.getJobCounts('waiting', 'active')).toMatchObject({ waiting: 1, active: 0 });
+    expect(await fulfilment.queue.getJobCounts('waiting', 'active')).toMatchObject({ waiting: 1, active: 0 });
+  });
+});
