@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import type { z } from 'zod';
 import { isJobName, type JobData, type JobsOf, jobCatalog } from './jobs.ts';
 import type { QueueName } from './names.ts';
 
@@ -29,11 +30,12 @@ export function parseJob<Q extends QueueName>(
     throw new InvalidJobError(`${label}: no such job on this queue`);
   }
   const parsed = jobCatalog[job.name].schema.safeParse(job.data);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`,
-    );
-    throw new InvalidJobError(`${label}: invalid payload: ${issues.join('; ')}`);
-  }
+  if (!parsed.success)
+    throw new InvalidJobError(`${label}: invalid payload: ${describeIssues(parsed.error)}`);
   return { name: job.name, data: parsed.data } as ParsedJob<Q>;
+}
+
+/** `siteId: must match …; attempt: Too small …`, one entry per bad field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`).join('; ');
 }

@@ -2,7 +2,7 @@ import { type Job, type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type JobData, type JobName, type JobsOf, jobCatalog } from './jobs.ts';
 import { bullPrefix, bullQueueName, type QueueName } from './names.ts';
-import { InvalidJobError } from './parse.ts';
+import { describeIssues, InvalidJobError } from './parse.ts';
 
 export interface QueueTarget {
   /** A `client` connection for producers (fails fast), a `worker` one inside workers. */
@@ -31,7 +31,8 @@ export function createQueue<Q extends QueueName>(name: Q, target: QueueTarget): 
       const definition = jobCatalog[jobName as JobName];
       // Validated here too: a producer bug should fail in the request that made it, not later in a worker.
       const parsed = definition.schema.safeParse(data);
-      if (!parsed.success) throw new InvalidJobError(`cannot add ${jobName}: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new InvalidJobError(`cannot add ${jobName}: ${describeIssues(parsed.error)}`);
       const jobId = definition.jobId?.(parsed.data as never);
       return queue.add(jobName, parsed.data, { ...definition.defaults, jobId, ...options });
     },

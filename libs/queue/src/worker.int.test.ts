@@ -109,7 +109,7 @@ describe('createQueueWorker (real Redis)', () => {
   it('refuses to enqueue a payload that does not match the catalog', async () => {
     await expect(
       acceptance.add('acceptanceTimeout', { orderId: 'o_3', siteId: 'bad id!', attempt: 1 }),
-    ).rejects.toThrowError(/cannot add acceptanceTimeout/);
+    ).rejects.toThrowError(/cannot add acceptanceTimeout: siteId: must match/);
   });
 
   it('fails a bad payload at once, without retrying, and counts it', async () => {
