@@ -254,7 +254,9 @@ function toWindows(week: Map<number, Span[]>): OpeningWindow[] {
     }
   }
   return [...windows.values()].sort(
-    (a, b) => ALL_DAYS.indexOf(a.days[0]!) - ALL_DAYS.indexOf(b.days[0]!) || a.open.localeCompare(b.open),
+    (a, b) =>
+      ALL_DAYS.indexOf(a.days[0]!) - ALL_DAYS.indexOf(b.days[0]!) ||
+      (a.open < b.open ? -1 : a.open > b.open ? 1 : 0),
   );
 }
 
