@@ -1,3 +1,4 @@
+export { type Clock, ManualClock, systemClock } from './clock.ts';
 export {
   AppError,
   conflict,
@@ -12,6 +13,20 @@ export {
 } from './errors.ts';
 export { clientId, compareIds, type LatLng, latLng, quantity, sku } from './ids.ts';
 export { apiKeyCreate, ROLES, type Role, SCOPED_ROLES } from './keys.ts';
+export {
+  FULFILMENTS,
+  type Fulfilment,
+  type NewOrder,
+  ORDER_STATUSES,
+  type Order,
+  type OrderEvent,
+  type OrderStatus,
+  orderCreate,
+  PRIORITIES,
+  type Priority,
+  UNROUTABLE_REASONS,
+  type UnroutableReasonCode,
+} from './orders.ts';
 export {
   DEFAULT_ACCEPTANCE_TIMEOUT_SECONDS,
   DEFAULT_CAPACITY,

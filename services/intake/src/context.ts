@@ -1,12 +1,12 @@
 import type { IntakeConfig } from '@quarterhour/config';
-import type { Sql } from '@quarterhour/db';
-import type { HotStock, RedisKeys } from '@quarterhour/routing';
+import type { OrderStore, SiteStore, Sql } from '@quarterhour/db';
+import type { HotStock, RedisKeys, SiteIndex } from '@quarterhour/routing';
 import type { Logger } from '@quarterhour/telemetry';
 import type { Redis } from 'ioredis';
 import type { HotStateGuard } from './hot-state.ts';
 import type { Authenticator } from './http/auth.ts';
+import type { OrderService } from './orders/order-service.ts';
 import type { ApiKeyStore } from './registry/api-keys.ts';
-import type { SiteStore } from './registry/sites.ts';
 import type { StockStore } from './registry/stock.ts';
 
 /** What the routes need, built once at start and passed in (tests build their own). */
@@ -22,6 +22,9 @@ export interface IntakeContext {
   stock: StockStore;
   hotStock: HotStock;
   hotState: HotStateGuard;
+  siteIndex: SiteIndex;
+  orders: OrderService;
+  orderStore: OrderStore;
   /** Tells every process that a site changed, so routing's index follows within a second. */
   publishSiteChange(siteId: string): Promise<void>;
   publishKeyRevocation(keyId: string): Promise<void>;

@@ -1,8 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IntakeConfig } from '@quarterhour/config';
-import { createDb, ensureDatabase, migrate } from '@quarterhour/db';
-import { HotStock, redisKeys } from '@quarterhour/routing';
+import { createDb, ensureDatabase, migrate, OrderStore, SiteStore } from '@quarterhour/db';
+import { type Clock, systemClock } from '@quarterhour/domain';
+import {
+  HotStock,
+  nearestPolicy,
+  Reserver,
+  type RoutingPolicy,
+  redisKeys,
+  SiteIndex,
+  SiteIndexSync,
+  startSweeper,
+} from '@quarterhour/routing';
 import type { Logger } from '@quarterhour/telemetry';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
@@ -10,11 +20,27 @@ import { createApp } from './app.ts';
 import type { IntakeContext } from './context.ts';
 import { HotStateGuard } from './hot-state.ts';
 import { Authenticator } from './http/auth.ts';
+import { OrderService } from './orders/order-service.ts';
 import { ApiKeyStore } from './registry/api-keys.ts';
-import { SiteStore } from './registry/sites.ts';
 import { StockStore } from './registry/stock.ts';
+import { routingMetrics } from './routing-metrics.ts';
 
 const HOT_STATE_CHECK_MS = 2_000;
+/** A reservation not confirmed by a committed order within this long is released. */
+const PENDING_TTL_MS = 60_000;
+/** How long Redis remembers an (API key, externalId) claim; PostgreSQL's unique key backs it forever. */
+const CLAIM_TTL_MS = 15 * 60_000;
+const SWEEP_EVERY_MS = 5_000;
+
+export interface IntakeOptions {
+  log: Logger;
+  metricsHandler?: (req: Request, res: Response) => void;
+  clock?: Clock;
+  policy?: RoutingPolicy;
+  /** Tests shorten the sweeper's period and the pending TTL. */
+  pendingTtlMs?: number;
+  sweepEveryMs?: number;
+}
 
 export interface IntakeHandle {
   port: number;
@@ -25,17 +51,12 @@ export interface IntakeHandle {
 
 /**
  * Starts the intake: migrations (when enabled), the environment's ops key, the hot stock
- * in Redis (rebuilt from PostgreSQL when missing), cross-process notifications, and the
- * HTTP server. Resolves once it listens.
+ * in Redis (rebuilt from PostgreSQL when missing), the site index and its sync, the
+ * sweeper of stray reservations, and the HTTP server. Resolves once it listens.
  */
-export async function startIntake(
-  config: IntakeConfig,
-  options: { log: Logger; metricsHandler?: (req: Request, res: Response) => void },
-): Promise<IntakeHandle> {
+export async function startIntake(config: IntakeConfig, options: IntakeOptions): Promise<IntakeHandle> {
   const { log } = options;
-  if (config.migrateOnStart) {
-    await ensureDatabase(config.databaseUrl);
-  }
+  if (config.migrateOnStart) await ensureDatabase(config.databaseUrl);
   const sql = createDb(config.databaseUrl, { max: 20, applicationName: 'quarterhour-intake' });
   if (config.migrateOnStart) {
     const applied = await migrate(sql);
@@ -50,6 +71,7 @@ export async function startIntake(
   await redis.connect();
   const subscriber = redis.duplicate({ maxRetriesPerRequest: null });
   const keys = redisKeys(config.redisPrefix);
+  const metrics = routingMetrics();
 
   const apiKeys = new ApiKeyStore(sql);
   if (config.opsApiKey) await apiKeys.registerEnvironmentOpsKey(config.opsApiKey);
@@ -61,6 +83,30 @@ export async function startIntake(
   );
   await hotState.ensure(true);
 
+  const sites = new SiteStore(sql);
+  const siteIndex = new SiteIndex(config.circle);
+  const siteSync = new SiteIndexSync(sites, siteIndex, keys, (error) =>
+    log.warn('site index refresh failed', { error: error.message }),
+  );
+  await siteSync.start(redis);
+  log.info('site index loaded', { sites: siteIndex.size });
+
+  const reserver = new Reserver(redis, keys, {
+    pendingTtlMs: options.pendingTtlMs ?? PENDING_TTL_MS,
+    claimTtlMs: CLAIM_TTL_MS,
+  });
+  const stopSweeper = startSweeper(sql, redis, keys, reserver, {
+    everyMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
+    onSweep: (result) => {
+      if (result.released) {
+        metrics.recordStraysReleased(result.released);
+        log.warn('released reservations of orders never committed', { released: result.released });
+      }
+    },
+    onError: (error) => log.warn('reservation sweep failed', { error: error.message }),
+  });
+
+  const orderStore = new OrderStore(sql);
   const auth = new Authenticator(apiKeys);
   const context: IntakeContext = {
     config,
@@ -70,11 +116,25 @@ export async function startIntake(
     log,
     auth,
     apiKeys,
-    sites: new SiteStore(sql),
+    sites,
     stock: new StockStore(sql, hotStock),
     hotStock,
     hotState,
+    siteIndex,
+    orderStore,
+    orders: new OrderService({
+      sql,
+      orders: orderStore,
+      index: siteIndex,
+      reserver,
+      hotState,
+      policy: options.policy ?? nearestPolicy,
+      clock: options.clock ?? systemClock,
+      metrics,
+    }),
     publishSiteChange: async (siteId) => {
+      // This process sees its own change at once; the others within a message's latency.
+      await siteSync.refresh(siteId);
       await redis.publish(keys.siteChanges, siteId);
     },
     publishKeyRevocation: async (keyId) => {
@@ -109,11 +169,13 @@ export async function startIntake(
     context,
     async close() {
       clearInterval(hotStateTimer);
+      stopSweeper();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs).unref();
       });
+      siteSync.stop();
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());
       await sql.end({ timeout: 5 });

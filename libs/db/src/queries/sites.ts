@@ -1,6 +1,6 @@
-import type { Queryable, Sql } from '@quarterhour/db';
 import type { NewSite, OpeningWindow, Site, SiteFormat } from '@quarterhour/domain';
 import { cellOf } from '@quarterhour/geo';
+import type { Queryable, Sql } from '../client.ts';
 
 interface SiteRow {
   id: string;
@@ -82,6 +82,11 @@ const COLUMN_NAMES = Object.keys(
 
 export class SiteStore {
   constructor(private readonly sql: Sql) {}
+
+  async list(tx: Queryable = this.sql): Promise<Site[]> {
+    const rows = await tx<SiteRow[]>`select * from sites`;
+    return rows.map(siteFromRow);
+  }
 
   async get(id: string, tx: Queryable = this.sql, options: { lock?: boolean } = {}): Promise<Site | null> {
     const [row] = options.lock

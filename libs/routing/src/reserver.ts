@@ -1,0 +1,112 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from './keys.ts';
+import { LuaScript } from './lua-script.ts';
+import type { Candidate, OrderLine, UnroutableReason } from './types.ts';
+
+/** Candidates per script call: the nearest few nearly always decide; more follow if not. */
+const BATCH = 32;
+
+export type ReserveOutcome =
+  | { kind: 'reserved'; candidate: Candidate }
+  | { kind: 'unroutable'; reason: Extract<UnroutableReason, 'no_open_site' | 'out_of_stock'> }
+  /** Another order holds this (key, externalId): answer as a replay of it. */
+  | { kind: 'replay'; orderId: string }
+  | { kind: 'hot_state_missing' };
+
+export interface ReservationTarget {
+  orderId: string;
+  platformKeyId: string;
+  externalId: string;
+  lines: readonly OrderLine[];
+}
+
+/**
+ * Runs the reserve and release scripts. The script, not this process, decides: the
+ * ranked list only says in which order to try sites.
+ */
+export class Reserver {
+  private readonly reserveScript = new LuaScript('reserveFirstEligible');
+  private readonly releaseScript = new LuaScript('releasePending');
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly options: { pendingTtlMs: number; claimTtlMs: number; now?: () => number },
+  ) {}
+
+  async reserve(target: ReservationTarget, ranked: readonly Candidate[]): Promise<ReserveOutcome> {
+    const lineArgs: (string | number)[] = [];
+    for (const line of target.lines) lineArgs.push(line.sku, line.quantity);
+    const now = this.options.now?.() ?? Date.now();
+    let roomSomewhere = false;
+    for (let start = 0; start < ranked.length || start === 0; start += BATCH) {
+      const batch = ranked.slice(start, start + BATCH);
+      const keys = [
+        this.keys.hotReady,
+        this.keys.claim(target.platformKeyId, target.externalId),
+        this.keys.pending,
+        this.keys.pendingSites,
+      ];
+      const args: (string | number)[] = [
+        target.orderId,
+        now + this.options.pendingTtlMs,
+        this.options.claimTtlMs,
+        target.lines.length,
+        JSON.stringify({
+          platformKeyId: target.platformKeyId,
+          externalId: target.externalId,
+          lines: target.lines,
+        }),
+        ...lineArgs,
+      ];
+      for (const candidate of batch) {
+        const id = candidate.site.id;
+        keys.push(this.keys.load(id), this.keys.onHand(id), this.keys.reserved(id));
+        args.push(candidate.site.capacity, id);
+      }
+      const [code, value] = (await this.reserveScript.run(this.redis, keys, args)) as [
+        number,
+        string | number,
+      ];
+      if (code === 1) return { kind: 'reserved', candidate: batch[Number(value) - 1]! };
+      if (code === -1) return { kind: 'hot_state_missing' };
+      if (code === -2) return { kind: 'replay', orderId: String(value) };
+      if (value === 'out_of_stock') roomSomewhere = true;
+    }
+    return { kind: 'unroutable', reason: roomSomewhere ? 'out_of_stock' : 'no_open_site' };
+  }
+
+  /** Undoes a reservation whose order was not committed; false when it was no longer pending. */
+  async releasePending(target: ReservationTarget, siteId: string): Promise<boolean> {
+    const args: (string | number)[] = [target.orderId];
+    for (const line of target.lines) args.push(line.sku, line.quantity);
+    const released = await this.releaseScript.run(
+      this.redis,
+      [
+        this.keys.pending,
+        this.keys.pendingSites,
+        this.keys.load(siteId),
+        this.keys.reserved(siteId),
+        this.keys.claim(target.platformKeyId, target.externalId),
+      ],
+      args,
+    );
+    return released === 1;
+  }
+
+  /** Drops the claim of an order that was never stored, so the client may send it again. */
+  async dropClaim(target: ReservationTarget): Promise<void> {
+    const key = this.keys.claim(target.platformKeyId, target.externalId);
+    if ((await this.redis.get(key)) === target.orderId) await this.redis.del(key);
+  }
+
+  /** Marks reservations as backed by committed orders, many at once. */
+  async confirm(orderIds: readonly string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(this.keys.pending, ...orderIds)
+      .hdel(this.keys.pendingSites, ...orderIds)
+      .exec();
+  }
+}
