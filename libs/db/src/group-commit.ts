@@ -27,7 +27,7 @@ export class GroupCommitter<T, R> {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const results = await this.writeBatch(batch.map((entry) => entry.item));
-        batch.forEach((entry, i) => entry.resolve(results[i]!));
+        for (const [i, entry] of batch.entries()) entry.resolve(results[i]!);
       } catch (error) {
         if (batch.length === 1) {
           batch[0]!.reject(error);

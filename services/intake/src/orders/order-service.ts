@@ -88,7 +88,7 @@ export class OrderService {
     const outcome = await this.reserve(target, plan);
     if (outcome.kind === 'replay') return this.replay(platformKeyId, body.externalId, hash);
 
-    const record = this.record(id, platformKeyId, body, hash, now, plan, outcome);
+    const record = this.record(id, platformKeyId, body, hash, now, outcome);
     try {
       await this.writer.write(record);
     } catch (error) {
@@ -133,11 +133,12 @@ export class OrderService {
   /** The same (key, externalId) again: wait for the first decision, then answer with it. */
   private async replay(platformKeyId: string, externalId: string, hash: string): Promise<CreateResult> {
     const deadline = Date.now() + REPLAY_WAIT_MS;
-    let stored: StoredOrder | null = null;
-    while (!(stored = await this.deps.orders.findByExternalId(platformKeyId, externalId))) {
+    let stored: StoredOrder | null = await this.deps.orders.findByExternalId(platformKeyId, externalId);
+    while (!stored) {
       if (Date.now() > deadline)
         throw unavailable('the first request with this externalId is still being routed');
       await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
+      stored = await this.deps.orders.findByExternalId(platformKeyId, externalId);
     }
     if (stored.requestHash !== hash) {
       throw new AppError('idempotency_conflict', `externalId ${externalId} was used with a different body`);
@@ -153,7 +154,6 @@ export class OrderService {
     body: NewOrder,
     hash: string,
     now: Date,
-    plan: Plan,
     outcome: Exclude<Reserved, { kind: 'replay' }>,
   ): OrderRecord {
     const base = {
