@@ -3,12 +3,15 @@
  *                            ones running; prints the URLs to use
  * services down              stop the private servers (once no running command uses them)
  */
+
 import { runCli } from '../src/stack/cli.ts';
+import { loadDotEnv } from '../src/stack/dot-env.ts';
 import { StackError } from '../src/stack/errors.ts';
 import { localLayout } from '../src/stack/local-dir.ts';
 import { ensureServices, releaseKeptServices } from '../src/stack/services.ts';
 
 runCli(async () => {
+  loadDotEnv();
   const [action, ...flags] = process.argv.slice(2);
   if (action === 'up') {
     const services = await ensureServices({

@@ -8,6 +8,7 @@
 import { relative } from 'node:path';
 import { onStopSignal, runCli } from '../src/stack/cli.ts';
 import { loadSeedDemo, type SeedDemo } from '../src/stack/demo-seed.ts';
+import { loadDotEnv } from '../src/stack/dot-env.ts';
 import { StackError } from '../src/stack/errors.ts';
 import { localLayout, repoRoot } from '../src/stack/local-dir.ts';
 import { say } from '../src/stack/say.ts';
@@ -15,6 +16,7 @@ import { type RunningStack, StackInterrupted, startStack } from '../src/stack/st
 import { redactUrl } from '../src/stack/urls.ts';
 
 runCli(async () => {
+  loadDotEnv();
   const flags = process.argv.slice(2).filter((arg) => arg !== '--');
   const unknown = flags.filter((flag) => flag !== '--no-demo');
   if (unknown.length)
@@ -24,11 +26,7 @@ runCli(async () => {
   const interrupted = new AbortController();
   onStopSignal(() => interrupted.abort());
 
-  let seedDemo: SeedDemo | undefined;
-  if (withDemo) {
-    seedDemo = await loadSeedDemo();
-    if (!seedDemo) say('the demo city (infra/src/demo/seed.ts) is not there yet; starting without it');
-  }
+  const seedDemo: SeedDemo | undefined = withDemo ? await loadSeedDemo() : undefined;
 
   say('starting the stack…');
   let stack: RunningStack;

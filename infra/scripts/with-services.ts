@@ -11,11 +11,13 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ensureDatabase } from '@quarterhour/db';
 import { runCli, splitArgs } from '../src/stack/cli.ts';
+import { loadDotEnv } from '../src/stack/dot-env.ts';
 import { StackError } from '../src/stack/errors.ts';
 import { say } from '../src/stack/say.ts';
 import { ensureServices } from '../src/stack/services.ts';
 
 runCli(async () => {
+  loadDotEnv();
   const { flags, command } = splitArgs(process.argv.slice(2));
   const unknown = flags.filter((flag) => flag !== '--keep');
   if (unknown.length || command.length === 0) {

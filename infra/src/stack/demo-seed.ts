@@ -1,36 +1,21 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from './local-dir.ts';
+import { say } from './say.ts';
 
 export interface SeedTarget {
   baseUrl: string;
   opsKey: string;
 }
 
-/** What seeding leaves behind: simulated traffic, if any, which must stop with the stack. */
-export interface SeededDemo {
-  stop?: () => Promise<void> | void;
-}
-
-export type SeedDemo = (target: SeedTarget) => Promise<SeededDemo | undefined>;
-
-const seedModule = join(repoRoot, 'infra', 'src', 'demo', 'seed.ts');
+export type SeedDemo = (target: SeedTarget) => Promise<void>;
 
 /**
- * The demo city's `seedDemo` from infra/src/demo/seed.ts, or undefined while that module
- * does not exist yet. Loaded by path so the stack scripts do not depend on the demo at
- * compile time; errors inside the module are not hidden.
+ * The demo city's seeder (infra/src/demo), loaded only when the demo is wanted, so
+ * `--no-demo` starts even while the demo code is being changed. Progress goes to stderr
+ * with the other stack lines.
  */
-export async function loadSeedDemo(): Promise<SeedDemo | undefined> {
-  if (!existsSync(seedModule)) return undefined;
-  const loaded = (await import(seedModule)) as { seedDemo?: unknown };
-  if (typeof loaded.seedDemo !== 'function') {
-    throw new Error(`${seedModule} does not export a seedDemo function`);
-  }
-  const seed = loaded.seedDemo as (target: SeedTarget) => Promise<unknown>;
+export async function loadSeedDemo(): Promise<SeedDemo> {
+  const { seedDemo } = await import('../demo/index.ts');
   return async (target) => {
-    const result = await seed(target);
-    const stop = (result as SeededDemo | undefined)?.stop;
-    return typeof stop === 'function' ? { stop: () => stop.call(result) } : undefined;
+    const result = await seedDemo({ ...target, log: (line) => say(`demo: ${line}`) });
+    say(`demo: seeded ${result.sites} sites (${result.stores} stores, ${result.providers} providers)`);
   };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createDb, ensureDatabase, migrate } from '@quarterhour/db';
-import type { SeedDemo, SeededDemo } from './demo-seed.ts';
+import type { SeedDemo } from './demo-seed.ts';
 import { StackError } from './errors.ts';
 import { type LocalLayout, localLayout, repoRoot } from './local-dir.ts';
 import { type OpsKey, resolveOpsKey } from './ops-key.ts';
@@ -30,7 +30,7 @@ export interface RunningStack {
   services: Services;
   /** Resolves when a service exits on its own; while the stack runs that is a failure. */
   firstExit: Promise<ServiceExit>;
-  /** Stops the demo traffic, the services (SIGTERM, then SIGKILL) and the private servers. */
+  /** Stops the services (SIGTERM, then SIGKILL) and lets go of the private servers. */
   stop(): Promise<void>;
 }
 
@@ -57,9 +57,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const port = await chooseIntakePort(env.PORT);
   const services = await ensureServices({ env, layout });
   const processes = new ServiceProcesses();
-  let demo: SeededDemo | undefined;
   const stop = async () => {
-    await demo?.stop?.();
     await processes.stop(STOP_TIMEOUT_MS);
     await services.release();
   };
@@ -110,13 +108,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (options.signal?.aborted) throw new StackInterrupted();
     const exited = SERVICE_NAMES.filter((name) => processes.hasExited(name));
     if (exited.length)
-      throw new StackError(`${exited.join(', ')} exited while starting; see its output above`);
+      throw new StackError(`${exited.join(', ')} exited while starting; see the output above`);
     const late = results.filter((result) => !result.ready).map((result) => result.name);
     if (late.length)
       throw new StackError(`${late.join(', ')} did not report ready within ${timeoutMs / 1000} s`);
 
-    if (options.seedDemo && !options.signal?.aborted)
-      demo = await options.seedDemo({ baseUrl, opsKey: opsKey.key });
+    if (options.seedDemo && !options.signal?.aborted) await options.seedDemo({ baseUrl, opsKey: opsKey.key });
     return { baseUrl, opsKey, services, firstExit: processes.firstExit, stop };
   } catch (error) {
     await stop();
