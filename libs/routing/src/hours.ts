@@ -28,11 +28,15 @@ export interface CompiledHours {
 const MINUTES_PER_DAY = 1440;
 const DAYS_PER_WEEK = 7;
 const MINUTES_PER_WEEK = MINUTES_PER_DAY * DAYS_PER_WEEK;
+const ZERO = '0'.charCodeAt(0);
 
 /** 'HH:MM' (validated by the domain schema) to minutes, without allocating. */
 function clockMinutes(hhmm: string): number {
-  const digit = (at: number) => hhmm.charCodeAt(at) - 48;
-  return (digit(0) * 10 + digit(1)) * 60 + digit(3) * 10 + digit(4);
+  const tensOfHours = hhmm.charCodeAt(0) - ZERO;
+  const hours = hhmm.charCodeAt(1) - ZERO;
+  const tensOfMinutes = hhmm.charCodeAt(3) - ZERO;
+  const minutes = hhmm.charCodeAt(4) - ZERO;
+  return (tensOfHours * 10 + hours) * 60 + tensOfMinutes * 10 + minutes;
 }
 
 function windowCovers(window: OpeningWindow, local: LocalTime): boolean {
