@@ -1,4 +1,12 @@
 export { HotStock } from './hot-stock.ts';
+export {
+  type CompiledHours,
+  compileHours,
+  isOpenAt,
+  isOpenCompiled,
+  type LocalTime,
+  localTime,
+} from './hours.ts';
 export { type RedisKeys, redisKeys } from './keys.ts';
 export { LuaScript } from './lua-script.ts';
 export { type Decision, decideInMemory, MemoryStockView } from './memory-view.ts';

@@ -89,42 +89,49 @@ const SELECT_ORDER = 'select o.*, s.name as site_name from orders o left join si
 export class OrderStore {
   constructor(private readonly sql: Sql) {}
 
-  /** Inserts orders and their first events in the caller's transaction. */
+  /**
+   * Inserts orders and their first events in ONE statement: atomic without BEGIN/COMMIT
+   * round trips, and the same statement text for any batch size, so it is prepared once
+   * per connection. Columns travel as text arrays and are cast in SQL.
+   */
   async insertMany(tx: Queryable, records: OrderRecord[]): Promise<void> {
-    const orders = records.map((r) => ({
-      id: r.id,
-      platform_key_id: r.platformKeyId,
-      external_id: r.externalId,
-      request_hash: r.requestHash,
-      status: r.status,
-      unroutable_reason: r.unroutableReason,
-      items: r.items ? tx.json(r.items) : null,
-      service_type: r.serviceType,
-      customer_lat: r.customer.lat,
-      customer_lng: r.customer.lng,
-      cell: r.cell,
-      fulfilment: r.fulfilment,
-      priority: r.priority,
-      max_walk_minutes: r.maxWalkMinutes,
-      parcel: r.parcel ? tx.json(r.parcel) : null,
-      site_id: r.site?.id ?? null,
-      distance_meters: r.site?.distanceMeters ?? null,
-      walk_minutes: r.site?.walkMinutes ?? null,
-      stock_held: r.stockHeld,
-      created_at: r.createdAt,
-      updated_at: r.createdAt,
-    }));
+    const column = <T>(pick: (r: OrderRecord) => T) => records.map((r) => toText(pick(r)));
     const events = records.flatMap((r) =>
-      r.events.map((event, seq) => ({
-        order_id: r.id,
-        seq: seq + 1,
+      r.events.map((event, index) => ({
+        orderId: r.id,
+        seq: index + 1,
         type: event.type,
         at: r.createdAt,
-        data: tx.json(event.data as never),
+        data: event.data,
       })),
     );
-    await tx`insert into orders ${tx(orders)}`;
-    if (events.length) await tx`insert into order_events ${tx(events)}`;
+    const event = <T>(pick: (e: (typeof events)[number]) => T) => events.map((e) => toText(pick(e)));
+    await tx`
+      with inserted as (
+        insert into orders (id, platform_key_id, external_id, request_hash, status, unroutable_reason, items,
+          service_type, customer_lat, customer_lng, cell, fulfilment, priority, max_walk_minutes, parcel, site_id,
+          distance_meters, walk_minutes, stock_held, created_at, updated_at)
+        select id, key_id, external_id, hash, status, reason, items::jsonb, service_type, lat::float8, lng::float8,
+          cell, fulfilment, priority, max_walk::float8, parcel::jsonb, site_id, distance::float8, walk::float8,
+          held::boolean, created::timestamptz, created::timestamptz
+        from unnest(${column((r) => r.id)}::text[], ${column((r) => r.platformKeyId)}::text[],
+          ${column((r) => r.externalId)}::text[], ${column((r) => r.requestHash)}::text[],
+          ${column((r) => r.status)}::text[], ${column((r) => r.unroutableReason)}::text[],
+          ${column((r) => r.items)}::text[], ${column((r) => r.serviceType)}::text[],
+          ${column((r) => r.customer.lat)}::text[], ${column((r) => r.customer.lng)}::text[],
+          ${column((r) => r.cell)}::text[], ${column((r) => r.fulfilment)}::text[], ${column((r) => r.priority)}::text[],
+          ${column((r) => r.maxWalkMinutes)}::text[], ${column((r) => r.parcel)}::text[],
+          ${column((r) => r.site?.id)}::text[], ${column((r) => r.site?.distanceMeters)}::text[],
+          ${column((r) => r.site?.walkMinutes)}::text[], ${column((r) => r.stockHeld)}::text[],
+          ${column((r) => r.createdAt)}::text[])
+          as t(id, key_id, external_id, hash, status, reason, items, service_type, lat, lng, cell, fulfilment,
+               priority, max_walk, parcel, site_id, distance, walk, held, created)
+        returning id
+      )
+      insert into order_events (order_id, seq, type, at, data)
+      select order_id, seq::int, type, at::timestamptz, data::jsonb
+      from unnest(${event((e) => e.orderId)}::text[], ${event((e) => e.seq)}::text[], ${event((e) => e.type)}::text[],
+        ${event((e) => e.at)}::text[], ${event((e) => e.data)}::text[]) as e(order_id, seq, type, at, data)`;
   }
 
   async get(id: string, tx: Queryable = this.sql): Promise<StoredOrder | null> {
@@ -145,4 +152,12 @@ export class OrderStore {
       select type, at, data from order_events where order_id = ${orderId} order by seq`;
     return rows.map((row) => ({ type: row.type, at: row.at.toISOString(), data: row.data }));
   }
+}
+
+/** A value as the text PostgreSQL casts back: objects as JSON, dates as ISO, absent as NULL. */
+function toText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
 }

@@ -60,7 +60,7 @@ export class OrderService {
     },
   ) {
     this.writer = new GroupCommitter<OrderRecord, void>(async (records) => {
-      await deps.sql.begin((tx) => deps.orders.insertMany(tx, records));
+      await deps.orders.insertMany(deps.sql, records);
       // Confirmation is an optimisation: the sweeper confirms committed orders it finds.
       await deps.reserver.confirm(records.filter((r) => r.site !== null).map((r) => r.id)).catch(() => {});
       return records.map(() => undefined);
