@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { intakeEnv, loadConfig } from '@quarterhour/config';
-import { createLogger } from '@quarterhour/telemetry';
+import { createLogger, startTelemetry, type Telemetry } from '@quarterhour/telemetry';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@quarterhour/testkit';
 import { type IntakeHandle, startIntake } from './server.ts';
 
@@ -35,7 +35,7 @@ export interface TestResponse {
 /** A real intake on a database and Redis prefix of its own, listening on a free port. */
 export async function startTestIntake(
   overrides: Record<string, string> = {},
-  options: { ownRedisDatabase?: boolean } = {},
+  options: { ownRedisDatabase?: boolean; metrics?: boolean } = {},
 ): Promise<TestIntake> {
   const db = await createTestDatabase();
   const redis = await createTestRedis({ ownDatabase: options.ownRedisDatabase });
@@ -51,7 +51,13 @@ export async function startTestIntake(
     ...overrides,
   };
   const log = createLogger({ service: 'intake-test', level: 'silent' });
-  let intake = await startIntake(loadConfig(intakeEnv, env), { log });
+  // The SDK must start before the intake makes its instruments, as main.ts does.
+  const telemetry: Telemetry | undefined = options.metrics
+    ? startTelemetry({ serviceName: 'intake-test', disabled: false, sampleRatio: 1 })
+    : undefined;
+  const start = () =>
+    startIntake(loadConfig(intakeEnv, env), { log, metricsHandler: telemetry?.metricsHandler });
+  let intake = await start();
 
   const harness: TestIntake = {
     get url() {
@@ -83,10 +89,11 @@ export async function startTestIntake(
     },
     async restart() {
       await intake.close();
-      intake = await startIntake(loadConfig(intakeEnv, env), { log });
+      intake = await start();
     },
     async close() {
       await intake.close();
+      await telemetry?.shutdown();
       await redis.cleanup();
       await db.drop();
     },
