@@ -1,6 +1,6 @@
 import { intakeEnv, loadConfig } from '@quarterhour/config';
 import { createLogger } from '@quarterhour/telemetry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type IntakeHandle, startIntake } from './server.ts';
 import { startTestIntake, storeBody, type TestIntake } from './test-support.ts';
 
