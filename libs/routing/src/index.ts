@@ -12,7 +12,7 @@ export { LuaScript } from './lua-script.ts';
 export { type Decision, decideInMemory, MemoryStockView } from './memory-view.ts';
 export { kindFilter, type Plan, planRoute } from './planner.ts';
 export { nearestPolicy, type RoutingPolicy } from './policy.ts';
-export { ACTIVE_ORDER_STATES, ensureHotState, type RebuildResult } from './rebuild.ts';
+export { ensureHotState, type RebuildResult } from './rebuild.ts';
 export { type ReservationTarget, type ReserveOutcome, Reserver } from './reserver.ts';
 export { BUCKET_RESOLUTION, routableSite, SiteIndex } from './site-index.ts';
 export { SiteIndexSync } from './site-sync.ts';

@@ -2,15 +2,6 @@ import type { Sql } from '@quarterhour/db';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.ts';
 
-/** Order states in which an order counts against its site's capacity. */
-export const ACTIVE_ORDER_STATES = [
-  'assigned',
-  'accepted',
-  'courier_assigned',
-  'locker_reserved',
-  'ready_for_pickup',
-];
-
 const SITES_PER_TRANSACTION = 200;
 const LOCK_TTL_MS = 120_000;
 
@@ -67,7 +58,7 @@ async function rebuildAll(sql: Sql, redis: Redis, keys: RedisKeys): Promise<{ si
         group by o.site_id, line.sku`;
       const load = await tx<{ site_id: string; active: number }[]>`
         select site_id, count(*)::int as active from orders
-        where site_id = any(${batch}) and status = any(${ACTIVE_ORDER_STATES})
+        where site_id = any(${batch}) and load_held
         group by site_id`;
       const pipeline = redis.multi();
       for (const siteId of batch) {

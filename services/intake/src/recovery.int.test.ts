@@ -21,9 +21,9 @@ describe('recovery of the hot state', () => {
     const [key] = await t.db.sql`select id from api_keys where role = 'ops' limit 1`;
     await t.db.sql`
       insert into orders (id, platform_key_id, external_id, request_hash, status, items, customer_lat, customer_lng,
-                          cell, fulfilment, priority, max_walk_minutes, site_id, stock_held)
+                          cell, fulfilment, priority, max_walk_minutes, site_id, stock_held, load_held)
       values ('o-1', ${key!.id}, 'x-1', 'h', 'assigned', ${t.db.sql.json([{ sku: 'sku-2', quantity: 8 }])},
-              31.23, 121.47, '89', 'delivery', 'standard', 15, 'r-0', true)`;
+              31.23, 121.47, '89', 'delivery', 'standard', 15, 'r-0', true, true)`;
   });
   afterAll(async () => {
     await t?.close();

@@ -19,6 +19,10 @@ export interface OrderRecord {
   parcel: Order['parcel'] | null;
   site: { id: string; name: string; distanceMeters: number; walkMinutes: number } | null;
   stockHeld: boolean;
+  /** True while the order counts against its site's capacity. */
+  loadHeld: boolean;
+  /** When a manual site must have accepted by; null for other statuses. */
+  acceptBy: Date | null;
   createdAt: Date;
   events: { type: string; data: Record<string, unknown> }[];
 }
@@ -110,10 +114,10 @@ export class OrderStore {
       with inserted as (
         insert into orders (id, platform_key_id, external_id, request_hash, status, unroutable_reason, items,
           service_type, customer_lat, customer_lng, cell, fulfilment, priority, max_walk_minutes, parcel, site_id,
-          distance_meters, walk_minutes, stock_held, created_at, updated_at)
+          distance_meters, walk_minutes, stock_held, load_held, accept_by, created_at, updated_at)
         select id, key_id, external_id, hash, status, reason, items::jsonb, service_type, lat::float8, lng::float8,
           cell, fulfilment, priority, max_walk::float8, parcel::jsonb, site_id, distance::float8, walk::float8,
-          held::boolean, created::timestamptz, created::timestamptz
+          held::boolean, load_held::boolean, accept_by::timestamptz, created::timestamptz, created::timestamptz
         from unnest(${column((r) => r.id)}::text[], ${column((r) => r.platformKeyId)}::text[],
           ${column((r) => r.externalId)}::text[], ${column((r) => r.requestHash)}::text[],
           ${column((r) => r.status)}::text[], ${column((r) => r.unroutableReason)}::text[],
@@ -122,10 +126,11 @@ export class OrderStore {
           ${column((r) => r.cell)}::text[], ${column((r) => r.fulfilment)}::text[], ${column((r) => r.priority)}::text[],
           ${column((r) => r.maxWalkMinutes)}::text[], ${column((r) => r.parcel)}::text[],
           ${column((r) => r.site?.id)}::text[], ${column((r) => r.site?.distanceMeters)}::text[],
-          ${column((r) => r.site?.walkMinutes)}::text[], ${column((r) => r.stockHeld)}::text[],
+          ${column((r) => r.site?.walkMinutes)}::text[], ${column((r) => r.stockHeld)}::text[], ${column((r) => r.loadHeld)}::text[],
+          ${column((r) => r.acceptBy)}::text[],
           ${column((r) => r.createdAt)}::text[])
           as t(id, key_id, external_id, hash, status, reason, items, service_type, lat, lng, cell, fulfilment,
-               priority, max_walk, parcel, site_id, distance, walk, held, created)
+               priority, max_walk, parcel, site_id, distance, walk, held, load_held, accept_by, created)
         returning id
       )
       insert into order_events (order_id, seq, type, at, data)

@@ -179,6 +179,8 @@ export class OrderService {
         unroutableReason: reason,
         site: null,
         stockHeld: false,
+        loadHeld: false,
+        acceptBy: null,
         events: [{ type: 'unroutable', data: { reason } }],
       };
     }
@@ -197,6 +199,8 @@ export class OrderService {
       unroutableReason: null,
       site,
       stockHeld: body.items !== undefined,
+      loadHeld: true,
+      acceptBy: auto ? null : new Date(now.getTime() + chosen.site.acceptanceTimeoutSeconds * 1000),
       events: auto ? [assigned, { type: 'accepted', data: { siteId: site.id, auto: true } }] : [assigned],
     };
   }

@@ -1,0 +1,1 @@
+export type { StatusChange, StatusChangeListener } from './listener.ts';
