@@ -38,6 +38,19 @@ const commonEnv = {
 
 const commonShape = z.object(commonEnv);
 
+/**
+ * Webhook retries: the intake (which enqueues after a status change) and the fulfilment
+ * sweep both add delivery jobs, so both read the same policy.
+ */
+const webhookRetryEnv = {
+  WEBHOOK_ATTEMPTS: int(1, 30).default(8),
+  WEBHOOK_BACKOFF_MS: int(1, 3_600_000).default(1000),
+};
+
+function webhookRetry(env: { WEBHOOK_ATTEMPTS: number; WEBHOOK_BACKOFF_MS: number }) {
+  return { attempts: env.WEBHOOK_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS };
+}
+
 function common(env: z.infer<typeof commonShape>) {
   return {
     databaseUrl: env.DATABASE_URL,
@@ -65,6 +78,7 @@ export const intakeEnv = z
     BULK_BODY_LIMIT_MB: int(1, 256).default(16),
     ALLOW_PRIVATE_WEBHOOKS: bool().default(false),
     MIGRATE_ON_START: bool().default(true),
+    ...webhookRetryEnv,
   })
   .transform((env) => ({
     ...common(env),
@@ -73,6 +87,7 @@ export const intakeEnv = z
     rateLimitPerSecond: env.RATE_LIMIT_PER_SECOND,
     allowPrivateWebhooks: env.ALLOW_PRIVATE_WEBHOOKS,
     migrateOnStart: env.MIGRATE_ON_START,
+    webhooks: webhookRetry(env),
   }));
 
 /** The dispatcher and fulfilment services: queue workers with a small health server. */
@@ -82,11 +97,22 @@ export const workerEnv = z
     HEALTH_PORT: int(0, 65535).default(0),
     HOST: z.string().min(1).default('127.0.0.1'),
     WORKER_CONCURRENCY: int(1, 1000).default(16),
+    ALLOW_PRIVATE_WEBHOOKS: bool().default(false),
+    WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(5000),
+    WEBHOOK_SWEEP_MS: int(100, 600_000).default(5000),
+    ...webhookRetryEnv,
   })
   .transform((env) => ({
     ...common(env),
     http: { port: env.HEALTH_PORT, host: env.HOST },
     workerConcurrency: env.WORKER_CONCURRENCY,
+    webhooks: {
+      ...webhookRetry(env),
+      // Checked again at delivery: DNS may have changed since the URL was registered.
+      allowPrivate: env.ALLOW_PRIVATE_WEBHOOKS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      sweepEveryMs: env.WEBHOOK_SWEEP_MS,
+    },
   }));
 
 export const migrateEnv = commonShape.transform(common);
