@@ -16,11 +16,13 @@ export { apiKeyCreate, ROLES, type Role, SCOPED_ROLES } from './keys.ts';
 export {
   FULFILMENTS,
   type Fulfilment,
+  inboxQuery,
   type NewOrder,
   ORDER_STATUSES,
   type Order,
   type OrderEvent,
   type OrderStatus,
+  orderActionBodies,
   orderCreate,
   PRIORITIES,
   type Priority,

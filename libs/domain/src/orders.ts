@@ -122,7 +122,27 @@ export interface Order {
   parcel?: { size: 'S' | 'M' | 'L'; temperature: 'ambient' | 'chilled' | 'frozen' };
   unroutableReason?: UnroutableReasonCode;
   site?: { id: string; name: string; distanceMeters: number; walkMinutes: number };
+  rating?: { score: number; comment?: string; at: string };
   createdAt: string;
   updatedAt: string;
   events?: OrderEvent[];
 }
+
+/** Bodies of the order actions that take one. */
+export const orderActionBodies = {
+  decline: z.object({ reason: z.string().max(500, 'must be at most 500 characters').optional() }),
+  cancel: z.object({ reason: z.string().max(500, 'must be at most 500 characters').optional() }),
+  rating: z.object({
+    score: z.number().int('must be an integer').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5'),
+    comment: z.string().max(1000, 'must be at most 1000 characters').optional(),
+  }),
+};
+
+export const inboxQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',') : undefined))
+    .pipe(z.array(z.enum(ORDER_STATUSES)).optional()),
+  limit: z.coerce.number().int().min(1, 'must be 1 to 500').max(500, 'must be 1 to 500').default(100),
+});

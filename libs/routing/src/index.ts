@@ -1,3 +1,4 @@
+export { HeldStock, type MoveOutcome } from './held.ts';
 export { HotStock } from './hot-stock.ts';
 export {
   type CompiledHours,

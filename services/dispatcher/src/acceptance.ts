@@ -1,20 +1,25 @@
+import type { OrderLifecycle } from '@quarterhour/lifecycle';
 import type { JobHandlers } from '@quarterhour/queue';
 
 /**
- * Handlers of the acceptance queue.
- *
- * PLACEHOLDER — the acceptance-timeout issue fills this in: load the order, ignore the
- * timer when `attempt` no longer matches the order's assignment (it was accepted,
- * declined or re-routed meanwhile), else release the site's reservation, record the
- * timeout event and route the order again, never back to a site that let it time out.
- * Until then the job is only logged, so timers scheduled by intake drain harmlessly.
+ * Handlers of the acceptance queue. A timer whose order moved on (accepted, declined,
+ * cancelled, or re-routed: another attempt) does nothing; a due one re-routes the order,
+ * never back to a site that declined it or let it time out.
  */
-export const acceptanceHandlers: JobHandlers<'acceptance'> = {
-  async acceptanceTimeout(data, { logger }) {
-    logger.info('acceptance timeout received; re-routing not implemented yet', {
-      orderId: data.orderId,
-      siteId: data.siteId,
-      attempt: data.attempt,
-    });
-  },
-};
+export function acceptanceHandlers(lifecycle: OrderLifecycle): JobHandlers<'acceptance'> {
+  return {
+    async acceptanceTimeout(data, { logger }) {
+      const result = await lifecycle.timeout(data.orderId, data.siteId, data.attempt);
+      if (result === 'early') {
+        // The clock has not reached the deadline (timers fire on BullMQ's clock); retried with back-off.
+        throw new Error(`acceptance deadline of ${data.orderId} not reached yet`);
+      }
+      logger.info('acceptance timer', {
+        orderId: data.orderId,
+        siteId: data.siteId,
+        attempt: data.attempt,
+        result,
+      });
+    },
+  };
+}

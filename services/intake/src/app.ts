@@ -7,6 +7,7 @@ import { errorBody, toHttpError } from './http/errors.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { healthRoutes } from './routes/health.ts';
+import { orderActionRoutes } from './routes/order-actions.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { stockRoutes } from './routes/stock.ts';
@@ -36,6 +37,7 @@ export function createApp(
   app.use(siteRoutes(ctx));
   app.use(stockRoutes(ctx));
   app.use(orderRoutes(ctx));
+  app.use(orderActionRoutes(ctx));
 
   app.use((req: Request) => {
     throw notFound(`no route for ${req.method} ${req.path}`);

@@ -1,5 +1,6 @@
 import type { IntakeConfig } from '@quarterhour/config';
 import type { OrderStore, SiteStore, Sql } from '@quarterhour/db';
+import type { OrderLifecycle } from '@quarterhour/lifecycle';
 import type { HotStock, RedisKeys, SiteIndex } from '@quarterhour/routing';
 import type { Logger } from '@quarterhour/telemetry';
 import type { Redis } from 'ioredis';
@@ -25,6 +26,7 @@ export interface IntakeContext {
   siteIndex: SiteIndex;
   orders: OrderService;
   orderStore: OrderStore;
+  lifecycle: OrderLifecycle;
   /** Tells every process that a site changed, so routing's index follows within a second. */
   publishSiteChange(siteId: string): Promise<void>;
   publishKeyRevocation(keyId: string): Promise<void>;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { IntakeConfig } from '@quarterhour/config';
 import { createDb, ensureDatabase, migrate, OrderStore, SiteStore } from '@quarterhour/db';
 import { type Clock, systemClock } from '@quarterhour/domain';
+import { type StatusChangeListener, startLifecycleRuntime } from '@quarterhour/lifecycle';
 import {
   HotStock,
   nearestPolicy,
@@ -40,6 +41,8 @@ export interface IntakeOptions {
   /** Tests shorten the sweeper's period and the pending TTL. */
   pendingTtlMs?: number;
   sweepEveryMs?: number;
+  /** Extra listeners of status changes (tests record them). */
+  listeners?: StatusChangeListener[];
 }
 
 export interface IntakeHandle {
@@ -106,6 +109,19 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
     onError: (error) => log.warn('reservation sweep failed', { error: error.message }),
   });
 
+  const clock = options.clock ?? systemClock;
+  // What must follow every status change (webhooks, couriers, lockers) registers here.
+  const listeners: StatusChangeListener[] = [...(options.listeners ?? [])];
+  const runtime = await startLifecycleRuntime({
+    config,
+    sql,
+    redis,
+    clock,
+    listeners,
+    policy: options.policy,
+    index: { index: siteIndex, sync: siteSync },
+  });
+
   const orderStore = new OrderStore(sql);
   const auth = new Authenticator(apiKeys);
   const context: IntakeContext = {
@@ -122,6 +138,7 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
     hotState,
     siteIndex,
     orderStore,
+    lifecycle: runtime.lifecycle,
     orders: new OrderService({
       sql,
       orders: orderStore,
@@ -129,8 +146,10 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
       reserver,
       hotState,
       policy: options.policy ?? nearestPolicy,
-      clock: options.clock ?? systemClock,
+      clock,
       metrics,
+      listeners,
+      timers: runtime.timers,
     }),
     publishSiteChange: async (siteId) => {
       // This process sees its own change at once; the others within a message's latency.
@@ -176,6 +195,7 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
         setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs).unref();
       });
       siteSync.stop();
+      await runtime.close();
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());
       await sql.end({ timeout: 5 });

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { intakeEnv, loadConfig } from '@quarterhour/config';
+import type { Clock } from '@quarterhour/domain';
+import type { StatusChangeListener } from '@quarterhour/lifecycle';
 import { createLogger, startTelemetry, type Telemetry } from '@quarterhour/telemetry';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@quarterhour/testkit';
 import { type IntakeHandle, startIntake } from './server.ts';
@@ -35,7 +37,12 @@ export interface TestResponse {
 /** A real intake on a database and Redis prefix of its own, listening on a free port. */
 export async function startTestIntake(
   overrides: Record<string, string> = {},
-  options: { ownRedisDatabase?: boolean; metrics?: boolean } = {},
+  options: {
+    ownRedisDatabase?: boolean;
+    metrics?: boolean;
+    clock?: Clock;
+    listeners?: StatusChangeListener[];
+  } = {},
 ): Promise<TestIntake> {
   const db = await createTestDatabase();
   const redis = await createTestRedis({ ownDatabase: options.ownRedisDatabase });
@@ -56,7 +63,12 @@ export async function startTestIntake(
     ? startTelemetry({ serviceName: 'intake-test', disabled: false, sampleRatio: 1 })
     : undefined;
   const start = () =>
-    startIntake(loadConfig(intakeEnv, env), { log, metricsHandler: telemetry?.metricsHandler });
+    startIntake(loadConfig(intakeEnv, env), {
+      log,
+      metricsHandler: telemetry?.metricsHandler,
+      clock: options.clock,
+      listeners: options.listeners,
+    });
   let intake = await start();
 
   const harness: TestIntake = {

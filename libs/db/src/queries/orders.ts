@@ -49,13 +49,29 @@ interface OrderRow {
   walk_minutes: number | null;
   created_at: Date;
   updated_at: Date;
+  attempt: number;
+  excluded_sites: string[];
+  accept_by: Date | null;
+  stock_held: boolean;
+  load_held: boolean;
+  rating_score: number | null;
+  rating_comment: string | null;
+  rated_at: Date | null;
 }
 
+/** An order with what the API shows and what only the service needs to act on it. */
 export interface StoredOrder {
   order: Order;
   platformKeyId: string;
   requestHash: string;
   siteId: string | null;
+  attempt: number;
+  excludedSites: string[];
+  acceptBy: Date | null;
+  stockHeld: boolean;
+  loadHeld: boolean;
+  /** Every column, for listeners that keep state of their own (courier, locker). */
+  row: Record<string, unknown>;
 }
 
 export function orderFromRow(row: OrderRow): StoredOrder {
@@ -82,10 +98,30 @@ export function orderFromRow(row: OrderRow): StoredOrder {
           },
         }
       : {}),
+    ...(row.rating_score !== null && row.rating_score !== undefined
+      ? {
+          rating: {
+            score: row.rating_score,
+            ...(row.rating_comment ? { comment: row.rating_comment } : {}),
+            at: row.rated_at!.toISOString(),
+          },
+        }
+      : {}),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
-  return { order, platformKeyId: row.platform_key_id, requestHash: row.request_hash, siteId: row.site_id };
+  return {
+    order,
+    platformKeyId: row.platform_key_id,
+    requestHash: row.request_hash,
+    siteId: row.site_id,
+    attempt: row.attempt,
+    excludedSites: row.excluded_sites ?? [],
+    acceptBy: row.accept_by,
+    stockHeld: row.stock_held,
+    loadHeld: row.load_held,
+    row: row as unknown as Record<string, unknown>,
+  };
 }
 
 const SELECT_ORDER = 'select o.*, s.name as site_name from orders o left join sites s on s.id = o.site_id';
@@ -142,6 +178,38 @@ export class OrderStore {
   async get(id: string, tx: Queryable = this.sql): Promise<StoredOrder | null> {
     const [row] = await tx.unsafe<OrderRow[]>(`${SELECT_ORDER} where o.id = $1`, [id]);
     return row ? orderFromRow(row) : null;
+  }
+
+  /** Reads and row-locks an order inside the caller's transaction: transitions serialise here. */
+  async lock(tx: Queryable, id: string): Promise<StoredOrder | null> {
+    const [row] = await tx.unsafe<OrderRow[]>(`${SELECT_ORDER} where o.id = $1 for update of o`, [id]);
+    return row ? orderFromRow(row) : null;
+  }
+
+  /** Appends events after the order's last one, in order. */
+  async appendEvents(
+    tx: Queryable,
+    orderId: string,
+    at: Date,
+    events: { type: string; data: Record<string, unknown> }[],
+  ) {
+    if (events.length === 0) return;
+    await tx`
+      insert into order_events (order_id, seq, type, at, data)
+      select ${orderId}, coalesce((select max(seq) from order_events where order_id = ${orderId}), 0) + e.n,
+             e.type, ${at}, e.data::jsonb
+      from unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => JSON.stringify(e.data))}::text[])
+        with ordinality as e(type, data, n)`;
+  }
+
+  /** A site's orders, priority orders first, then oldest first (API.md: the inbox). */
+  async inbox(siteId: string, statuses: readonly string[] | null, limit: number): Promise<StoredOrder[]> {
+    const rows = await this.sql.unsafe<OrderRow[]>(
+      `${SELECT_ORDER} where o.site_id = $1 and ($2::text[] is null or o.status = any($2::text[]))
+       order by (o.priority <> 'standard') desc, o.created_at, o.id limit $3`,
+      [siteId, statuses as string[] | null, limit],
+    );
+    return rows.map(orderFromRow);
   }
 
   async findByExternalId(platformKeyId: string, externalId: string): Promise<StoredOrder | null> {

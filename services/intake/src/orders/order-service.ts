@@ -7,6 +7,7 @@ import {
 } from '@quarterhour/db';
 import { AppError, type Clock, type NewOrder, type Order, unavailable } from '@quarterhour/domain';
 import { cellOf } from '@quarterhour/geo';
+import type { AcceptanceTimers, StatusChange, StatusChangeListener } from '@quarterhour/lifecycle';
 import {
   type Candidate,
   type Plan,
@@ -57,14 +58,41 @@ export class OrderService {
       policy: RoutingPolicy;
       clock: Clock;
       metrics?: RoutingMetrics;
+      listeners: readonly StatusChangeListener[];
+      timers: AcceptanceTimers;
     },
   ) {
     this.writer = new GroupCommitter<OrderRecord, void>(async (records) => {
-      await deps.orders.insertMany(deps.sql, records);
+      const changes = records.map(statusChange);
+      const recorders = deps.listeners.filter((listener) => listener.record);
+      if (recorders.length === 0) {
+        await deps.orders.insertMany(deps.sql, records);
+      } else {
+        // An outbox (webhooks) must commit with the orders: one transaction, queries pipelined.
+        await deps.sql.begin(async (tx) => {
+          await deps.orders.insertMany(tx, records);
+          await Promise.all(
+            changes.flatMap((change) => recorders.map((listener) => listener.record!(tx, change))),
+          );
+        });
+      }
+      this.afterCommit(records, changes);
       // Confirmation is an optimisation: the sweeper confirms committed orders it finds.
       await deps.reserver.confirm(records.filter((r) => r.site !== null).map((r) => r.id)).catch(() => {});
       return records.map(() => undefined);
     });
+  }
+
+  /** Notifies listeners and starts acceptance timers; failures here never undo a committed order. */
+  private afterCommit(records: readonly OrderRecord[], changes: readonly StatusChange[]): void {
+    for (const listener of this.deps.listeners) {
+      Promise.resolve(listener.afterCommit?.(changes)).catch(() => {});
+    }
+    for (const record of records) {
+      if (record.status === 'assigned' && record.site && record.acceptBy) {
+        this.deps.timers.schedule(record.id, record.site.id, 1, record.acceptBy).catch(() => {});
+      }
+    }
   }
 
   async create(platformKeyId: string, body: NewOrder): Promise<CreateResult> {
@@ -208,6 +236,18 @@ export class OrderService {
 
 function round(value: number, factor: number): number {
   return Math.round(value * factor) / factor;
+}
+
+function statusChange(record: OrderRecord): StatusChange {
+  return {
+    orderId: record.id,
+    platformKeyId: record.platformKeyId,
+    siteId: record.site?.id ?? null,
+    from: null,
+    status: record.status,
+    at: record.createdAt,
+    order: toOrder(record),
+  };
 }
 
 function toOrder(record: OrderRecord): Order {

@@ -1,10 +1,18 @@
-import { AppError, notFound, orderCreate, parseInput, requireObjectBody } from '@quarterhour/domain';
+import {
+  AppError,
+  inboxQuery,
+  notFound,
+  orderCreate,
+  parseInput,
+  requireObjectBody,
+} from '@quarterhour/domain';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { IntakeContext } from '../context.ts';
-import { principalOf, requireRole } from '../http/auth.ts';
+import { principalOf, requireRole, requireSiteAccess } from '../http/auth.ts';
+import { siteIdParams } from './sites.ts';
 
-const orderIdParams = z.object({ id: z.string().regex(/^ord_[a-z0-9]{1,40}$/, 'is not an order id') });
+export const orderIdParams = z.object({ id: z.string().regex(/^ord_[a-z0-9]{1,40}$/, 'is not an order id') });
 
 export function orderRoutes(ctx: IntakeContext): Router {
   const router = Router();
@@ -32,9 +40,19 @@ export function orderRoutes(ctx: IntakeContext): Router {
       stored &&
       (principal.role === 'ops' ||
         (principal.role === 'platform' && principal.keyId === stored.platformKeyId) ||
-        (principal.role === 'site' && principal.subjectId === stored.siteId));
+        (principal.role === 'site' && principal.subjectId === stored.siteId) ||
+        (principal.role === 'courier' && principal.subjectId === stored.row.courier_id));
     if (!stored || !visible) throw notFound(`order ${id}`);
     res.json({ ...stored.order, events: await ctx.orderStore.events(id) });
+  });
+
+  router.get('/v1/sites/:id/orders', async (req, res) => {
+    const { id } = parseInput(siteIdParams, req.params, 'path');
+    requireSiteAccess(req, id);
+    const query = parseInput(inboxQuery, req.query, 'query');
+    if (!(await ctx.sites.get(id))) throw notFound(`site ${id}`);
+    const orders = await ctx.orderStore.inbox(id, query.status ?? null, query.limit);
+    res.json({ orders: orders.map((stored) => stored.order) });
   });
 
   return router;

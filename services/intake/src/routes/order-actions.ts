@@ -1,0 +1,44 @@
+import { orderActionBodies, parseInput, requireObjectBody } from '@quarterhour/domain';
+import type { Actor } from '@quarterhour/lifecycle';
+import { type Request, Router } from 'express';
+import type { IntakeContext } from '../context.ts';
+import { principalOf } from '../http/auth.ts';
+import { orderIdParams } from './orders.ts';
+
+/** The actions of API.md "Life of an order" that the intake answers; each returns the order as it now is. */
+export function orderActionRoutes(ctx: IntakeContext): Router {
+  const router = Router();
+  const lifecycle = () => ctx.lifecycle;
+
+  const actor = (req: Request): Actor => principalOf(req);
+  const id = (req: Request) => parseInput(orderIdParams, req.params, 'path').id;
+  /** Bodies are optional for these actions; when sent they must be objects. */
+  const body = (req: Request) => (req.body === undefined ? {} : requireObjectBody(req.body));
+
+  router.post('/v1/orders/:id/accept', async (req, res) => {
+    res.json(await lifecycle().accept(id(req), actor(req)));
+  });
+  router.post('/v1/orders/:id/decline', async (req, res) => {
+    const { reason } = parseInput(orderActionBodies.decline, body(req));
+    res.json(await lifecycle().decline(id(req), actor(req), reason));
+  });
+  router.post('/v1/orders/:id/ready', async (req, res) => {
+    res.json(await lifecycle().ready(id(req), actor(req)));
+  });
+  router.post('/v1/orders/:id/collected', async (req, res) => {
+    res.json(await lifecycle().collected(id(req), actor(req)));
+  });
+  router.post('/v1/orders/:id/complete', async (req, res) => {
+    res.json(await lifecycle().complete(id(req), actor(req)));
+  });
+  router.post('/v1/orders/:id/cancel', async (req, res) => {
+    const { reason } = parseInput(orderActionBodies.cancel, body(req));
+    res.json(await lifecycle().cancel(id(req), actor(req), reason));
+  });
+  router.post('/v1/orders/:id/rating', async (req, res) => {
+    const { score, comment } = parseInput(orderActionBodies.rating, requireObjectBody(req.body));
+    res.json(await lifecycle().rate(id(req), actor(req), score, comment));
+  });
+
+  return router;
+}
