@@ -34,6 +34,8 @@ const commonEnv = {
   OTEL_SDK_DISABLED: bool().default(false),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  COURIER_SEARCH_RADIUS_M: int(100, 50_000).default(3000),
+  COURIER_PICKUP_TIMEOUT_SECONDS: int(30, 86_400).default(600),
 };
 
 const commonShape = z.object(commonEnv);
@@ -65,6 +67,10 @@ function common(env: z.infer<typeof commonShape>) {
       sampleRatio: env.OTEL_TRACES_SAMPLER_ARG ?? 1,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    couriers: {
+      searchRadiusMeters: env.COURIER_SEARCH_RADIUS_M,
+      pickupTimeoutMs: env.COURIER_PICKUP_TIMEOUT_SECONDS * 1000,
+    },
   };
 }
 

@@ -53,6 +53,8 @@ export interface LifecycleDeps {
   clock: Clock;
   timers: AcceptanceTimers;
   listeners: readonly StatusChangeListener[];
+  /** False until this process's site index has loaded every site. */
+  indexLoaded: () => boolean;
   /** Rebuilds the hot state and returns; used when Redis lost it mid-transition. */
   rebuildHotState: () => Promise<void>;
 }
@@ -236,6 +238,7 @@ export class OrderLifecycle {
 
   /** Declined or timed out: give back what the order held and try the next site, never one asked before. */
   private async reroute(order: StoredOrder, now: Date, first: EventInput): Promise<Outcome> {
+    if (!this.deps.indexLoaded()) throw unavailable('the site index is still loading; try again');
     const excluded = [...order.excludedSites, order.siteId!];
     const lines: OrderLine[] = order.order.items ?? [];
     const plan = planRoute(

@@ -47,7 +47,8 @@ export async function startLifecycleRuntime(options: {
   if (!shared) {
     const index = new SiteIndex(config.circle);
     owned = new SiteIndexSync(new SiteStore(sql), index, keys, options.onError);
-    await owned.start(redis);
+    // A worker starts even before PostgreSQL answers; it re-routes nothing until the index is loaded.
+    await owned.start(redis, { tolerateFailure: true });
     shared = { index, sync: owned };
   }
   const producer = createRedisConnection(config.redisUrl, { role: 'client', name: 'timers' });
@@ -62,6 +63,7 @@ export async function startLifecycleRuntime(options: {
     clock,
     timers,
     listeners: options.listeners,
+    indexLoaded: () => shared.sync.loaded,
     rebuildHotState: async () => {
       await ensureHotState(sql, redis, keys);
     },

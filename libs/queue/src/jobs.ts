@@ -41,8 +41,35 @@ export const jobCatalog = {
     jobId: (data: { orderId: string; attempt: number }) => `acceptance.${data.orderId}.${data.attempt}`,
   },
   /**
-   * Provisional shape, owned by the lockers issue: a deposited parcel was not collected
-   * within the locker's hold time.
+   * A delivery order needs a courier (libs/logistics CourierDispatch). While none is free the
+   * handler throws and BullMQ tries again: a courier freeing up has nothing to do with how
+   * often we asked, so the back-off is fixed (2.5 to 5 s with jitter) rather than
+   * exponential, for up to about 10 minutes. `round` counts searches of this order: a
+   * courier who timed out at pickup starts round n+1, which the job id must tell apart from
+   * the finished round n still kept in Redis.
+   */
+  courierAssignment: {
+    queue: 'fulfilment',
+    schema: z.object({ orderId: serviceId, round: z.number().int().min(1) }),
+    defaults: { attempts: 160, backoff: { type: 'fixed', delay: 5000, jitter: 0.5 } },
+    jobId: (data: { orderId: string; round: number }) => `courier-assign.${data.orderId}.${data.round}`,
+  },
+  /**
+   * Delayed until the pickup deadline of one assignment: if that courier still holds the
+   * order and has not picked it up, it is released, never offered this order again, and a
+   * new search starts. (order, courier) names one assignment, since a timed-out courier never
+   * gets the order back.
+   */
+  courierPickupTimeout: {
+    queue: 'fulfilment',
+    schema: z.object({ orderId: serviceId, courierId: clientId }),
+    defaults: { attempts: 5, backoff: { type: 'exponential', delay: 1000, jitter: 0.5 } },
+    jobId: (data: { orderId: string; courierId: string }) =>
+      `courier-pickup.${data.orderId}.${data.courierId}`,
+  },
+  /**
+   * Delayed until a deposited parcel's hold time is over: its compartment is freed and the
+   * order expires (the site is told to take the parcel back). A parcel is deposited once.
    */
   lockerHoldExpiry: {
     queue: 'fulfilment',
@@ -51,14 +78,23 @@ export const jobCatalog = {
     jobId: (data: { orderId: string }) => `locker-expiry.${data.orderId}`,
   },
   /**
-   * Provisional shape, owned by the webhooks issue: deliver one message (one status change
-   * of an order) to one webhook. `messageId` is the `webhook-id` header, the same on every retry.
+   * Deliver the pending webhook messages of one (webhook, order) pair, oldest first
+   * (libs/webhooks). One job per pair, so one order's messages never race each other;
+   * it stops at the first failure and throws, so the back-off applies to that message
+   * and later ones wait behind it. Finished jobs are removed at once: a job kept under
+   * the same id would swallow the next add for the pair. Producers pass WEBHOOK_ATTEMPTS
+   * and WEBHOOK_BACKOFF_MS over these defaults.
    */
   webhookDelivery: {
     queue: 'webhooks',
-    schema: z.object({ messageId: serviceId, webhookId: serviceId, orderId: serviceId }),
-    defaults: { attempts: 10, backoff: { type: 'exponential', delay: 5000, jitter: 0.5 } },
-    jobId: (data: { messageId: string; webhookId: string }) => `webhook.${data.webhookId}.${data.messageId}`,
+    schema: z.object({ webhookId: serviceId, orderId: serviceId }),
+    defaults: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+      removeOnComplete: true,
+      removeOnFail: true,
+    },
+    jobId: (data: { webhookId: string; orderId: string }) => `webhook.${data.webhookId}.${data.orderId}`,
   },
 } as const satisfies Record<string, JobDefinition>;
 

@@ -18,7 +18,16 @@ export class SiteIndexSync {
     private readonly onError: (error: Error) => void = () => {},
   ) {}
 
-  async start(redis: Redis): Promise<void> {
+  /** True once every site has been loaded; routing from an empty index would be wrong, not slow. */
+  loaded = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  /**
+   * Subscribes and loads. With `tolerateFailure`, a first load that fails (PostgreSQL not
+   * up yet) is retried in the background instead of failing the start; until it succeeds
+   * `loaded` stays false and callers must refuse to route.
+   */
+  async start(redis: Redis, options: { tolerateFailure?: boolean } = {}): Promise<void> {
     // Subscribe first, then load: a change during the load is applied again afterwards.
     this.subscriber = redis.duplicate({ maxRetriesPerRequest: null });
     await this.subscriber.subscribe(this.keys.siteChanges);
@@ -29,7 +38,24 @@ export class SiteIndexSync {
     this.subscriber.on('ready', () => {
       this.reloadAll().catch(this.onError);
     });
-    await this.reloadAll();
+    if (!options.tolerateFailure) {
+      await this.reloadAll();
+      return;
+    }
+    await this.reloadAll().catch((error: Error) => {
+      this.onError(error);
+      this.retryUntilLoaded();
+    });
+  }
+
+  private retryUntilLoaded(): void {
+    this.retry = setTimeout(() => {
+      this.reloadAll().catch((error: Error) => {
+        this.onError(error);
+        this.retryUntilLoaded();
+      });
+    }, 2_000);
+    this.retry.unref();
   }
 
   async refresh(siteId: string): Promise<void> {
@@ -40,9 +66,11 @@ export class SiteIndexSync {
 
   async reloadAll(): Promise<void> {
     for (const site of await this.sites.list()) this.index.upsert(routableSite(site));
+    this.loaded = true;
   }
 
   stop(): void {
+    clearTimeout(this.retry);
     this.subscriber?.disconnect();
   }
 }

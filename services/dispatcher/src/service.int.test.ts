@@ -61,7 +61,7 @@ describe('dispatcher service (real PostgreSQL and Redis)', () => {
     }
   });
 
-  it('runs acceptance timeouts through the (placeholder) handler', async () => {
+  it('hands acceptance timer jobs to the acceptance handler with their parsed data', async () => {
     const handled = deferred();
     const dispatcher = await startDispatcher(config, {
       handlers: {
