@@ -22,7 +22,7 @@
   Returns
     { 1, i, waitedMs }                     assigned candidate i (1-based); waited since the
                                            first fruitless search (0 if none)
-    { 2, courier id, distance }            the order already has this courier
+    { 2, courier id, distance, assignedAt }  the order already has this courier
     { 0, waitedMs }                        no candidate can take it now
     { -1, "hot_state_missing" }            rebuild the hot state from PostgreSQL, then retry
     { -2, "closed" }                       the order was released for good
@@ -37,7 +37,8 @@ if redis.call('HGET', order, 'closed') then
 end
 local current = redis.call('HGET', order, 'courier')
 if current then
-  return { 2, current, redis.call('HGET', order, 'distance') or '0' }
+  local held = redis.call('HMGET', order, 'distance', 'assignedAt')
+  return { 2, current, held[1] or '0', held[2] or '0' }
 end
 
 local now = tonumber(ARGV[1])

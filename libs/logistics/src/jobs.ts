@@ -1,0 +1,76 @@
+import type { Clock, Order, OrderStatus, Priority } from '@quarterhour/domain';
+import type { TypedQueue } from '@quarterhour/queue';
+
+/**
+ * BullMQ runs jobs without a priority before every prioritised one, and lower numbers
+ * first among those; so standard work gets a number too, after elderly and child orders.
+ * Use it for every queue that carries order work (API.md: priority orders are served first
+ * wherever the service queues work).
+ */
+export function jobPriority(priority: Priority): number {
+  return priority === 'standard' ? 2 : 1;
+}
+
+/** The fulfilment jobs, produced with the order's priority and delays from the clock. */
+export class FulfilmentJobs {
+  constructor(
+    private readonly queue: TypedQueue<'fulfilment'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Starts (or, with a later round, restarts) the courier search of a delivery order. */
+  async requestCourier(orderId: string, priority: Priority, round = 1): Promise<void> {
+    await this.queue.add('courierAssignment', { orderId, round }, { priority: jobPriority(priority) });
+  }
+
+  async schedulePickupTimeout(orderId: string, courierId: string, priority: Priority, dueAt: Date) {
+    await this.queue.add(
+      'courierPickupTimeout',
+      { orderId, courierId },
+      { priority: jobPriority(priority), delay: this.delayUntil(dueAt) },
+    );
+  }
+
+  async scheduleLockerExpiry(orderId: string, lockerId: string, priority: Priority, expiresAt: Date) {
+    await this.queue.add(
+      'lockerHoldExpiry',
+      { orderId, lockerId },
+      { priority: jobPriority(priority), delay: this.delayUntil(expiresAt) },
+    );
+  }
+
+  private delayUntil(at: Date): number {
+    return Math.max(0, at.getTime() - this.clock.now().getTime());
+  }
+}
+
+/** The part of libs/lifecycle's StatusChange this listener reads (structurally the same). */
+export interface AcceptedOrderChange {
+  orderId: string;
+  status: OrderStatus;
+  order: Pick<Order, 'fulfilment' | 'priority'>;
+}
+
+/**
+ * A status-change listener (libs/lifecycle's StatusChangeListener, by shape: this package
+ * does not depend on the lifecycle) that starts the courier search of every delivery order
+ * once it is accepted, including a locker order that fell back to delivery.
+ */
+export function courierSearchListener(
+  jobs: FulfilmentJobs,
+  onError: (error: unknown, orderId: string) => void,
+): { afterCommit(changes: readonly AcceptedOrderChange[]): Promise<void> } {
+  return {
+    async afterCommit(changes) {
+      for (const change of changes) {
+        if (change.status !== 'accepted' || change.order.fulfilment !== 'delivery') continue;
+        try {
+          await jobs.requestCourier(change.orderId, change.order.priority);
+        } catch (error) {
+          // afterCommit must not throw: the change is committed whatever happens here.
+          onError(error, change.orderId);
+        }
+      }
+    },
+  };
+}
