@@ -74,7 +74,9 @@ export class WebhookDeliverer {
       if (result.ok) {
         await this.markDelivered(message.id);
         this.instruments.deliveries.add(1, { outcome });
-        this.instruments.lag.record(Math.max(0, this.clock.now().getTime() - message.created_at.getTime()) / 1000);
+        this.instruments.lag.record(
+          Math.max(0, this.clock.now().getTime() - message.created_at.getTime()) / 1000,
+        );
         continue;
       }
       // Cut short by shutdown: not the receiver's fault, so not an attempt; the job runs again.
@@ -102,7 +104,10 @@ export class WebhookDeliverer {
     return { ...signWebhook(message.secret, message.id, timestamp, message.body) };
   }
 
-  private async nextPending(pair: { webhookId: string; orderId: string }): Promise<PendingMessage | undefined> {
+  private async nextPending(pair: {
+    webhookId: string;
+    orderId: string;
+  }): Promise<PendingMessage | undefined> {
     const [row] = await this.options.sql<PendingMessage[]>`
       select m.id, m.body, m.created_at, w.url, w.secret
       from webhook_messages m join webhooks w on w.id = m.webhook_id

@@ -2,11 +2,11 @@ import { createHmac } from 'node:crypto';
 import { secretKey } from './secret.ts';
 
 /** What one delivery attempt sends besides the body (Standard Webhooks headers). */
-export interface SignedHeaders {
+export type SignedHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /**
  * Signs a message as the Standard Webhooks specification says: HMAC-SHA256, keyed with
