@@ -1,4 +1,5 @@
 import type { JobHandlers } from '@quarterhour/queue';
+import type { WebhookDeliverer } from '@quarterhour/webhooks';
 
 /**
  * Handlers of the fulfilment queue.
@@ -17,18 +18,11 @@ export const fulfilmentHandlers: JobHandlers<'fulfilment'> = {
 };
 
 /**
- * Handlers of the webhooks queue.
- *
- * PLACEHOLDER — the webhooks issue fills this in: load the message and the webhook,
- * sign it (Standard Webhooks), POST it, and throw on a non-2xx so BullMQ retries with
- * back-off. Until then jobs are only logged.
+ * Handlers of the webhooks queue: each job delivers the pending messages of one
+ * (webhook, order) pair in order; a throw is a failed delivery that BullMQ retries.
  */
-export const webhookHandlers: JobHandlers<'webhooks'> = {
-  async webhookDelivery(data, { logger }) {
-    logger.info('webhook delivery received; not implemented yet', {
-      messageId: data.messageId,
-      webhookId: data.webhookId,
-      orderId: data.orderId,
-    });
-  },
-};
+export function webhookHandlers(deliverer: WebhookDeliverer): JobHandlers<'webhooks'> {
+  return {
+    webhookDelivery: (data, { signal, logger }) => deliverer.deliverPair(data, { signal, logger }),
+  };
+}

@@ -68,7 +68,7 @@ describe('fulfilment service (real PostgreSQL and Redis)', () => {
     });
     try {
       await fulfilment.add('lockerHoldExpiry', { orderId: 'o_1', lockerId: 'L-9' });
-      await webhooks.add('webhookDelivery', { messageId: 'msg_1', webhookId: 'wh_1', orderId: 'o_1' });
+      await webhooks.add('webhookDelivery', { webhookId: 'wh_1', orderId: 'o_1' });
       await Promise.all([expiry.promise, delivery.promise]);
     } finally {
       await service.close();
@@ -83,25 +83,25 @@ describe('fulfilment service (real PostgreSQL and Redis)', () => {
       handlers: {
         webhooks: {
           webhookDelivery: async (data) => {
-            events.push(`start ${data.messageId}`);
+            events.push(`start ${data.orderId}`);
             started.resolve();
             await release.promise;
-            events.push(`end ${data.messageId}`);
+            events.push(`end ${data.orderId}`);
           },
         },
       },
     });
-    await webhooks.add('webhookDelivery', { messageId: 'msg_flight', webhookId: 'wh_1', orderId: 'o_2' });
+    await webhooks.add('webhookDelivery', { webhookId: 'wh_1', orderId: 'o_flight' });
     await started.promise;
 
     const closed = service.close().then(() => events.push('closed'));
-    await webhooks.add('webhookDelivery', { messageId: 'msg_late', webhookId: 'wh_1', orderId: 'o_2' });
+    await webhooks.add('webhookDelivery', { webhookId: 'wh_1', orderId: 'o_late' });
     await fulfilment.add('lockerHoldExpiry', { orderId: 'o_late', lockerId: 'L-9' });
-    expect(events).toEqual(['start msg_flight']);
+    expect(events).toEqual(['start o_flight']);
 
     release.resolve();
     await closed;
-    expect(events).toEqual(['start msg_flight', 'end msg_flight', 'closed']);
+    expect(events).toEqual(['start o_flight', 'end o_flight', 'closed']);
     expect(await webhooks.queue.getJobCounts('waiting', 'active')).toMatchObject({ waiting: 1, active: 0 });
     expect(await fulfilment.queue.getJobCounts('waiting', 'active')).toMatchObject({ waiting: 1, active: 0 });
   });

@@ -1,5 +1,14 @@
 import type { WorkerConfig } from '@quarterhour/config';
-import { createQueueWorker, type JobHandlers, startWorkerHost, type WorkerHost } from '@quarterhour/queue';
+import { createDb } from '@quarterhour/db';
+import type { Clock } from '@quarterhour/domain';
+import {
+  createQueue,
+  createQueueWorker,
+  type JobHandlers,
+  startWorkerHost,
+  type WorkerHost,
+} from '@quarterhour/queue';
+import { startWebhookSweeper, WebhookDeliverer, type WebhookSweeper } from '@quarterhour/webhooks';
 import { fulfilmentHandlers, webhookHandlers } from './handlers.ts';
 
 export interface FulfilmentOptions {
@@ -8,29 +17,77 @@ export interface FulfilmentOptions {
     fulfilment?: Partial<JobHandlers<'fulfilment'>>;
     webhooks?: Partial<JobHandlers<'webhooks'>>;
   };
+  /** The source of webhook timestamps. */
+  clock?: Clock;
 }
 
 export type Fulfilment = WorkerHost;
 
+/** Webhook handlers read messages and write outcomes; short queries, so a few connections serve many jobs. */
+const WEBHOOK_DB_CONNECTIONS = 4;
+
 /**
  * The fulfilment service: works the fulfilment queue (couriers, lockers, expiry) and the
- * webhooks queue behind a health server. `close()` is the graceful stop main.ts runs on SIGTERM.
+ * webhooks queue behind a health server, and sweeps webhook messages left pending.
+ * `close()` is the graceful stop main.ts runs on SIGTERM.
  */
-export function startFulfilment(config: WorkerConfig, options: FulfilmentOptions = {}): Promise<Fulfilment> {
-  return startWorkerHost({
-    service: 'fulfilment',
-    config,
-    workers: (context) => [
-      createQueueWorker({
-        ...context,
-        queue: 'fulfilment',
-        handlers: { ...fulfilmentHandlers, ...options.handlers?.fulfilment },
-      }),
-      createQueueWorker({
-        ...context,
-        queue: 'webhooks',
-        handlers: { ...webhookHandlers, ...options.handlers?.webhooks },
-      }),
-    ],
+export async function startFulfilment(
+  config: WorkerConfig,
+  options: FulfilmentOptions = {},
+): Promise<Fulfilment> {
+  const settings = config.webhooks;
+  const sql = createDb(config.databaseUrl, {
+    max: WEBHOOK_DB_CONNECTIONS,
+    applicationName: 'quarterhour-fulfilment-webhooks',
   });
+  let sweeper: WebhookSweeper | undefined;
+  let host: WorkerHost;
+  try {
+    host = await startWorkerHost({
+      service: 'fulfilment',
+      config,
+      workers: (context) => {
+        // Built here, once the host has started telemetry, so its instruments are real.
+        const deliverer = new WebhookDeliverer({ sql, settings, clock: options.clock });
+        sweeper = startWebhookSweeper({
+          sql,
+          queue: createQueue('webhooks', context),
+          retry: settings,
+          timeoutMs: settings.timeoutMs,
+          everyMs: settings.sweepEveryMs,
+          log: context.logger,
+        });
+        return [
+          createQueueWorker({
+            ...context,
+            queue: 'fulfilment',
+            handlers: { ...fulfilmentHandlers, ...options.handlers?.fulfilment },
+          }),
+          createQueueWorker({
+            ...context,
+            queue: 'webhooks',
+            handlers: { ...webhookHandlers(deliverer), ...options.handlers?.webhooks },
+          }),
+        ];
+      },
+    });
+  } catch (error) {
+    await sweeper?.stop();
+    await sql.end({ timeout: 1 });
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: host.port,
+    close() {
+      // The sweeper first (it adds jobs), the workers next (they still need PostgreSQL), the pool last.
+      closing ??= (async () => {
+        await sweeper?.stop();
+        await host.close();
+        await sql.end({ timeout: 5 });
+      })();
+      return closing;
+    },
+  };
 }
