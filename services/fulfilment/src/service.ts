@@ -9,7 +9,8 @@ import {
   type WorkerHost,
 } from '@quarterhour/queue';
 import { startWebhookSweeper, WebhookDeliverer, type WebhookSweeper } from '@quarterhour/webhooks';
-import { fulfilmentHandlers, webhookHandlers } from './handlers.ts';
+import { webhookHandlers } from './handlers.ts';
+import { createLogisticsRuntime, type LogisticsOptions } from './logistics/runtime.ts';
 
 export interface FulfilmentOptions {
   /** Replace some handlers, e.g. in tests to hold a job in flight. */
@@ -19,6 +20,8 @@ export interface FulfilmentOptions {
   };
   /** The source of webhook timestamps. */
   clock?: Clock;
+  /** The order lifecycle that courier and locker jobs report to, and their clock (default `clock`). */
+  logistics?: LogisticsOptions;
 }
 
 export type Fulfilment = WorkerHost;
@@ -40,6 +43,7 @@ export async function startFulfilment(
     max: WEBHOOK_DB_CONNECTIONS,
     applicationName: 'quarterhour-fulfilment-webhooks',
   });
+  const logistics = createLogisticsRuntime(config, { clock: options.clock, ...options.logistics });
   let sweeper: WebhookSweeper | undefined;
   let host: WorkerHost;
   try {
@@ -49,9 +53,12 @@ export async function startFulfilment(
       workers: (context) => {
         // Built here, once the host has started telemetry, so its instruments are real.
         const deliverer = new WebhookDeliverer({ sql, settings, clock: options.clock });
+        const sweepQueue = createQueue('webhooks', context);
+        // The host already logs errors of the shared connection; this only keeps them off stderr.
+        sweepQueue.queue.on('error', () => {});
         sweeper = startWebhookSweeper({
           sql,
-          queue: createQueue('webhooks', context),
+          queue: sweepQueue,
           retry: settings,
           timeoutMs: settings.timeoutMs,
           everyMs: settings.sweepEveryMs,
@@ -61,7 +68,7 @@ export async function startFulfilment(
           createQueueWorker({
             ...context,
             queue: 'fulfilment',
-            handlers: { ...fulfilmentHandlers, ...options.handlers?.fulfilment },
+            handlers: { ...logistics.handlers(context), ...options.handlers?.fulfilment },
           }),
           createQueueWorker({
             ...context,
@@ -73,7 +80,7 @@ export async function startFulfilment(
     });
   } catch (error) {
     await sweeper?.stop();
-    await sql.end({ timeout: 1 });
+    await Promise.all([sql.end({ timeout: 1 }), logistics.close()]);
     throw error;
   }
 
@@ -85,7 +92,7 @@ export async function startFulfilment(
       closing ??= (async () => {
         await sweeper?.stop();
         await host.close();
-        await sql.end({ timeout: 5 });
+        await Promise.all([sql.end({ timeout: 5 }), logistics.close()]);
       })();
       return closing;
     },
