@@ -8,6 +8,7 @@ export {
 } from './delivery.ts';
 export { type PostOptions, type PostResult, postWebhook } from './http-post.ts';
 export { WebhookOutbox, type WebhookOutboxOptions } from './outbox.ts';
+export { openWebhookOutbox, type WebhookOutboxRuntime } from './outbox-runtime.ts';
 export {
   checkWebhookHost,
   type HostCheck,

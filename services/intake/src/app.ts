@@ -11,6 +11,7 @@ import { orderActionRoutes } from './routes/order-actions.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { stockRoutes } from './routes/stock.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const BULK_PATHS = new Set(['/v1/sites/bulk']);
@@ -38,6 +39,7 @@ export function createApp(
   app.use(stockRoutes(ctx));
   app.use(orderRoutes(ctx));
   app.use(orderActionRoutes(ctx));
+  app.use(webhookRoutes(ctx));
 
   app.use((req: Request) => {
     throw notFound(`no route for ${req.method} ${req.path}`);

@@ -15,6 +15,7 @@ import {
   startSweeper,
 } from '@quarterhour/routing';
 import type { Logger } from '@quarterhour/telemetry';
+import { openWebhookOutbox } from '@quarterhour/webhooks';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { createApp } from './app.ts';
@@ -112,6 +113,15 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
   const clock = options.clock ?? systemClock;
   // What must follow every status change (webhooks, couriers, lockers) registers here.
   const listeners: StatusChangeListener[] = [...(options.listeners ?? [])];
+  const webhooks = openWebhookOutbox({
+    sql,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    retry: config.webhooks,
+    log,
+    name: 'intake',
+  });
+  listeners.push(webhooks.outbox);
   const runtime = await startLifecycleRuntime({
     config,
     sql,
@@ -196,6 +206,7 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
       });
       siteSync.stop();
       await runtime.close();
+      await webhooks.close();
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());
       await sql.end({ timeout: 5 });
