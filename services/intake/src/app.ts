@@ -6,7 +6,9 @@ import { jsonBody } from './http/body.ts';
 import { errorBody, toHttpError } from './http/errors.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { courierRoutes } from './routes/couriers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { lockerRoutes } from './routes/lockers.ts';
 import { orderActionRoutes } from './routes/order-actions.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { siteRoutes } from './routes/sites.ts';
@@ -39,6 +41,8 @@ export function createApp(
   app.use(stockRoutes(ctx));
   app.use(orderRoutes(ctx));
   app.use(orderActionRoutes(ctx));
+  app.use(courierRoutes(ctx));
+  app.use(lockerRoutes(ctx));
   app.use(webhookRoutes(ctx));
 
   app.use((req: Request) => {

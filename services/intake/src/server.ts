@@ -4,6 +4,7 @@ import type { IntakeConfig } from '@quarterhour/config';
 import { createDb, ensureDatabase, migrate, OrderStore, SiteStore } from '@quarterhour/db';
 import { type Clock, systemClock } from '@quarterhour/domain';
 import { type StatusChangeListener, startLifecycleRuntime } from '@quarterhour/lifecycle';
+import { CourierRegistry, ensureLogisticsHotState, LockerRegistry, logisticsKeys } from '@quarterhour/logistics';
 import {
   HotStock,
   nearestPolicy,
@@ -132,6 +133,9 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
     index: { index: siteIndex, sync: siteSync },
   });
 
+  const logistics = logisticsKeys(config.redisPrefix);
+  await ensureLogisticsHotState(sql, redis, logistics);
+
   const orderStore = new OrderStore(sql);
   const auth = new Authenticator(apiKeys);
   const context: IntakeContext = {
@@ -149,6 +153,8 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
     siteIndex,
     orderStore,
     lifecycle: runtime.lifecycle,
+    couriers: new CourierRegistry(sql, redis, logistics),
+    lockers: new LockerRegistry(sql, redis, logistics),
     orders: new OrderService({
       sql,
       orders: orderStore,
