@@ -199,6 +199,26 @@ describe('CourierDispatch (real PostgreSQL and Redis)', () => {
     await expectConsistent(1);
   });
 
+  it('a pickup racing its timeout: exactly one of them wins', async () => {
+    await tenCouriers();
+    for (let i = 0; i < 10; i++) {
+      const orderId = `o-race-${i}`;
+      const assigned = await dispatch().assign(orderId, CENTRE);
+      const { courierId } = assigned as Extract<AssignResult, { kind: 'assigned' }>;
+      clock.advance(PICKUP_TIMEOUT_MS);
+      const [pickedUp, timeout] = await Promise.all([
+        dispatch(connections[1]!).markPickedUp(orderId, courierId),
+        dispatch(connections[2]!).checkPickupTimeout(orderId, courierId),
+      ]);
+      expect(pickedUp !== (timeout.kind === 'timed_out'), `${orderId}: ${pickedUp} ${timeout.kind}`).toBe(
+        true,
+      );
+      expect(timeout.kind).toBe(pickedUp ? 'picked_up' : 'timed_out');
+      await dispatch().release(orderId);
+    }
+    await expectConsistent(1);
+  });
+
   it('measures the wait on the clock from the first fruitless search', async () => {
     expect(await dispatch().assign('o-wait', CENTRE)).toEqual({ kind: 'none', waitedMs: 0 });
     clock.advance(30_000);
