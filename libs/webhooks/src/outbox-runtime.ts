@@ -30,7 +30,8 @@ export function openWebhookOutbox(options: {
   });
   const queue = createQueue('webhooks', { connection, redisPrefix: options.redisPrefix });
   // Redis being down is expected and handled (the sweep); without listeners these would go to stderr.
-  const quiet = (error: Error) => options.log.debug('webhook producer: Redis error', { error: error.message });
+  const quiet = (error: Error) =>
+    options.log.debug('webhook producer: Redis error', { error: error.message });
   connection.on('error', quiet);
   queue.queue.on('error', quiet);
   return {
