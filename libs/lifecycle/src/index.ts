@@ -1,5 +1,13 @@
 export { type Actor, SYSTEM } from './actor.ts';
-export { canSee, type LifecycleDeps, OrderLifecycle } from './lifecycle.ts';
+export { FulfilmentActions } from './fulfilment.ts';
+export {
+  canSee,
+  type LifecycleDeps,
+  type LogisticsDeps,
+  OrderLifecycle,
+  type Outcome,
+  Stale,
+} from './lifecycle.ts';
 export type { StatusChange, StatusChangeListener } from './listener.ts';
 export { type LifecycleRuntime, startLifecycleRuntime } from './runtime.ts';
 export { COMPLETED, cancellable } from './states.ts';

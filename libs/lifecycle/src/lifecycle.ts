@@ -9,6 +9,7 @@ import {
   type OrderStatus,
   unavailable,
 } from '@quarterhour/domain';
+import type { CourierDispatch, FulfilmentJobs, LockerDispatch } from '@quarterhour/logistics';
 import {
   type Candidate,
   type HeldStock,
@@ -23,7 +24,7 @@ import { COMPLETED, cancellable } from './states.ts';
 import type { AcceptanceTimers } from './timers.ts';
 
 /** Who may act: the assigned site, the owning platform, or the assigned courier (ops always may). */
-type Party = 'site' | 'platform' | 'courier';
+export type Party = 'site' | 'platform' | 'courier' | 'locker';
 
 interface EventInput {
   type: string;
@@ -31,7 +32,7 @@ interface EventInput {
 }
 
 /** What a transition decides, given the locked order; the engine writes it. */
-interface Outcome {
+export interface Outcome {
   status: OrderStatus;
   events: EventInput[];
   /** Columns to set besides status and updated_at. */
@@ -40,8 +41,21 @@ interface Outcome {
   write?: (tx: TransactionSql) => Promise<void>;
   /** Redis changes, applied while the order row is locked, before the commit. */
   redis?: () => Promise<void>;
+  /** Statuses passed through on the way (accepted, on the way to locker_reserved): each is a change. */
+  via?: OrderStatus[];
   /** A new acceptance deadline to schedule once committed. */
   timer?: { siteId: string; attempt: number; dueAt: Date };
+  /** Undoes a side effect `decide` made already (a compartment reserved) if the commit fails. */
+  undo?: () => Promise<void>;
+  /** Work to start once committed (releasing a courier, scheduling a locker expiry). */
+  after?: () => Promise<void>;
+}
+
+/** The courier and locker side, when this process moves parcels too. */
+export interface LogisticsDeps {
+  couriers: CourierDispatch;
+  lockers: LockerDispatch;
+  jobs: FulfilmentJobs;
 }
 
 export interface LifecycleDeps {
@@ -53,6 +67,7 @@ export interface LifecycleDeps {
   clock: Clock;
   timers: AcceptanceTimers;
   listeners: readonly StatusChangeListener[];
+  logistics?: LogisticsDeps;
   /** False until this process's site index has loaded every site. */
   indexLoaded: () => boolean;
   /** Rebuilds the hot state and returns; used when Redis lost it mid-transition. */
@@ -76,12 +91,56 @@ export class OrderLifecycle {
       if (order.acceptBy && now.getTime() > order.acceptBy.getTime()) {
         throw conflict('the time to accept this order has passed; it is being routed to another site');
       }
-      return {
+      const accepted: Outcome = {
         status: 'accepted',
         events: [{ type: 'accepted', data: { siteId: order.siteId } }],
         set: { accept_by: null },
       };
+      return order.order.fulfilment === 'locker' ? this.reserveLocker(order, accepted) : accepted;
     });
+  }
+
+  /**
+   * A locker order, once accepted, takes a compartment at the nearest locker in the
+   * customer's circle; with none free it falls back to delivery (API.md "Lockers").
+   */
+  private async reserveLocker(order: StoredOrder, accepted: Outcome): Promise<Outcome> {
+    const lockers = this.deps.logistics?.lockers;
+    if (!lockers) return accepted;
+    const parcel = order.order.parcel ?? { size: 'S' as const, temperature: 'ambient' as const };
+    const result = await lockers.reserve(
+      order.order.id,
+      order.order.customer,
+      order.order.maxWalkMinutes,
+      parcel,
+    );
+    if (result.kind === 'none') {
+      return {
+        ...accepted,
+        events: [
+          ...accepted.events,
+          {
+            type: 'fulfilment_changed',
+            data: { from: 'locker', to: 'delivery', reason: 'no_free_compartment' },
+          },
+        ],
+        set: { ...accepted.set, fulfilment: 'delivery' },
+      };
+    }
+    const reservation = {
+      lockerId: result.lockerId,
+      compartment: result.compartment,
+      distanceMeters: Math.round(result.distanceMeters * 1000) / 1000,
+    };
+    return {
+      status: 'locker_reserved',
+      via: ['accepted'],
+      events: [...accepted.events, { type: 'locker_reserved', data: reservation }],
+      set: { ...accepted.set, locker_id: result.lockerId },
+      undo: async () => {
+        await lockers.release(order.order.id);
+      },
+    };
   }
 
   decline(orderId: string, actor: Actor, reason: string | undefined): Promise<Order> {
@@ -154,6 +213,10 @@ export class OrderLifecycle {
         events: [{ type: 'cancelled', data: { reason: reason ?? null, by: actor.role } }],
         set: { stock_held: false, load_held: false, accept_by: null },
         redis: this.releaseAll(order),
+        after: async () => {
+          await this.deps.logistics?.couriers.release(order.order.id);
+          await this.deps.logistics?.lockers.release(order.order.id);
+        },
       };
     });
   }
@@ -177,14 +240,14 @@ export class OrderLifecycle {
   async transition(
     orderId: string,
     actor: Actor | null,
-    party: Party,
+    party: Party | readonly Party[],
     action: string,
     decide: (order: StoredOrder, now: Date, tx: TransactionSql) => Outcome | Promise<Outcome>,
   ): Promise<Order> {
     const { sql, orders, clock, listeners } = this.deps;
     let redisApplied = false;
-    let change: StatusChange | null = null;
-    let timer: Outcome['timer'];
+    const changes: StatusChange[] = [];
+    let decided: Outcome | undefined;
     let after: StoredOrder;
     try {
       after = await sql.begin(async (tx) => {
@@ -193,46 +256,56 @@ export class OrderLifecycle {
         if (actor) authorize(order, actor, party, action);
         const now = clock.now();
         const outcome = await decide(order, now, tx);
+        decided = outcome;
         await tx`update orders set ${tx({ ...outcome.set, status: outcome.status, updated_at: now })} where id = ${orderId}`;
         await orders.appendEvents(tx, orderId, now, outcome.events);
         await outcome.write?.(tx);
         const updated = (await orders.get(orderId, tx))!;
         // A re-route keeps `assigned` but changes the site: the platform hears of that too.
         if (outcome.status !== order.order.status || updated.siteId !== order.siteId) {
-          change = {
-            orderId,
-            platformKeyId: order.platformKeyId,
-            siteId: updated.siteId,
-            from: order.order.status,
-            status: outcome.status,
-            at: now,
-            order: updated.order,
-          };
-          for (const listener of listeners) await listener.record?.(tx, change);
+          let from: OrderStatus = order.order.status;
+          for (const status of [...(outcome.via ?? []), outcome.status]) {
+            const order_ = { ...updated.order, status };
+            changes.push({
+              orderId,
+              platformKeyId: order.platformKeyId,
+              siteId: updated.siteId,
+              from,
+              status,
+              at: now,
+              order: order_,
+            });
+            from = status;
+          }
+          for (const change of changes) for (const listener of listeners) await listener.record?.(tx, change);
         }
         if (outcome.redis) {
           redisApplied = true;
           await outcome.redis();
         }
-        timer = outcome.timer;
         return updated;
       });
     } catch (error) {
       // Redis moved but PostgreSQL did not: rebuild the hot state from PostgreSQL.
       if (redisApplied) await this.deps.held.invalidate().catch(() => {});
+      await decided?.undo?.().catch(() => {});
       throw error;
     }
-    if (change) {
+    if (changes.length) {
       for (const listener of listeners) {
         try {
-          await listener.afterCommit?.([change]);
+          await listener.afterCommit?.(changes);
         } catch {
           // Listeners keep their own outbox; a lost notification is re-sent by their sweeper.
         }
       }
     }
-    if (timer)
-      await this.deps.timers.schedule(orderId, timer.siteId, timer.attempt, timer.dueAt).catch(() => {});
+    const outcome = decided as Outcome | undefined;
+    if (outcome?.timer) {
+      const { siteId, attempt, dueAt } = outcome.timer;
+      await this.deps.timers.schedule(orderId, siteId, attempt, dueAt).catch(() => {});
+    }
+    await outcome?.after?.().catch(() => {});
     return after.order;
   }
 
@@ -328,32 +401,37 @@ export class OrderLifecycle {
     return () => this.deps.held.release(order.siteId!, lines, order.loadHeld);
   }
 
-  private requireCurrentSite(order: StoredOrder, actor: Actor, action: string): void {
+  requireCurrentSite(order: StoredOrder, actor: Actor, action: string): void {
     if (actor.role === 'site' && actor.subjectId !== order.siteId) {
       throw conflict(`this order was routed to another site; it can no longer ${action} here`);
     }
   }
 
-  private wrongState(order: StoredOrder, action: string): AppError {
+  wrongState(order: StoredOrder, action: string): AppError {
     return conflict(`cannot ${action} an order that is ${order.order.status}`);
   }
 }
 
-class Stale extends Error {}
+/** Thrown by `decide` when the order has moved on and the caller wants nothing done. */
+export class Stale extends Error {}
 
 /**
  * Who may act on an order (API.md roles): ops always; the rightful party of the action;
  * anyone else who can see the order gets 403, anyone who cannot gets 404 (so a key
  * cannot learn that another's order exists).
  */
-function authorize(order: StoredOrder, actor: Actor, party: Party, action: string): void {
+function authorize(order: StoredOrder, actor: Actor, party: Party | readonly Party[], action: string): void {
   if (actor.role === 'ops') return;
   const visible = canSee(order, actor);
   if (!visible) throw notFound(`order ${order.order.id}`);
-  const rightful =
-    (party === 'site' && actor.role === 'site') ||
-    (party === 'platform' && actor.role === 'platform' && actor.keyId === order.platformKeyId) ||
-    (party === 'courier' && actor.role === 'courier' && actor.subjectId === order.row.courier_id);
+  const parties: readonly Party[] = typeof party === 'string' ? [party] : party;
+  const rightful = parties.some(
+    (party) =>
+      (party === 'site' && actor.role === 'site') ||
+      (party === 'platform' && actor.role === 'platform' && actor.keyId === order.platformKeyId) ||
+      (party === 'courier' && actor.role === 'courier' && actor.subjectId === order.row.courier_id) ||
+      (party === 'locker' && actor.role === 'locker' && actor.subjectId === order.row.locker_id),
+  );
   if (!rightful) throw forbidden(`a ${actor.role} key may not ${action} this order`);
 }
 
@@ -376,6 +454,8 @@ export function canSee(order: StoredOrder, actor: Actor): boolean {
       );
     case 'courier':
       return actor.subjectId !== null && actor.subjectId === order.row.courier_id;
+    case 'locker':
+      return actor.subjectId !== null && actor.subjectId === order.row.locker_id;
     default:
       return false;
   }

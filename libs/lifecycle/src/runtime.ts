@@ -1,6 +1,13 @@
 import type { CommonConfig } from '@quarterhour/config';
 import { OrderStore, SiteStore, type Sql } from '@quarterhour/db';
 import type { Clock } from '@quarterhour/domain';
+import {
+  CourierDispatch,
+  courierSearchListener,
+  FulfilmentJobs,
+  LockerDispatch,
+  logisticsKeys,
+} from '@quarterhour/logistics';
 import { createQueue, createRedisConnection } from '@quarterhour/queue';
 import {
   ensureHotState,
@@ -12,12 +19,17 @@ import {
   SiteIndexSync,
 } from '@quarterhour/routing';
 import type { Redis } from 'ioredis';
-import { OrderLifecycle } from './lifecycle.ts';
+import { FulfilmentActions } from './fulfilment.ts';
+import { type LogisticsDeps, OrderLifecycle } from './lifecycle.ts';
 import type { StatusChangeListener } from './listener.ts';
 import { type AcceptanceTimers, QueueAcceptanceTimers } from './timers.ts';
 
 export interface LifecycleRuntime {
   lifecycle: OrderLifecycle;
+  fulfilment: FulfilmentActions;
+  logistics: LogisticsDeps;
+  /** Every listener of status changes in this process, the runtime's own included. */
+  listeners: readonly StatusChangeListener[];
   index: SiteIndex;
   sync: SiteIndexSync;
   timers: AcceptanceTimers;
@@ -51,18 +63,34 @@ export async function startLifecycleRuntime(options: {
     await owned.start(redis, { tolerateFailure: true });
     shared = { index, sync: owned };
   }
-  const producer = createRedisConnection(config.redisUrl, { role: 'client', name: 'timers' });
-  const queue = createQueue('acceptance', { connection: producer, redisPrefix: config.redisPrefix });
+  const producer = createRedisConnection(config.redisUrl, { role: 'client', name: 'lifecycle' });
+  const target = { connection: producer, redisPrefix: config.redisPrefix };
+  const queue = createQueue('acceptance', target);
+  const fulfilmentQueue = createQueue('fulfilment', target);
   const timers = new QueueAcceptanceTimers(queue, clock);
+  const held = new HeldStock(redis, keys);
+  const orders = new OrderStore(sql);
+  const parcels = logisticsKeys(config.redisPrefix);
+  const logistics: LogisticsDeps = {
+    couriers: new CourierDispatch(sql, redis, parcels, { ...config.couriers, clock }),
+    lockers: new LockerDispatch(sql, redis, parcels, { circle: config.circle, clock }),
+    jobs: new FulfilmentJobs(fulfilmentQueue, clock),
+  };
+  // Accepted delivery orders start their courier search, wherever they were accepted.
+  const listeners = [
+    ...options.listeners,
+    courierSearchListener(logistics.jobs, (error) => options.onError?.(error as Error)),
+  ];
   const lifecycle = new OrderLifecycle({
     sql,
-    orders: new OrderStore(sql),
-    held: new HeldStock(redis, keys),
+    orders,
+    held,
+    logistics,
     index: shared.index,
     policy: options.policy ?? nearestPolicy,
     clock,
     timers,
-    listeners: options.listeners,
+    listeners,
     indexLoaded: () => shared.sync.loaded,
     rebuildHotState: async () => {
       await ensureHotState(sql, redis, keys);
@@ -70,12 +98,16 @@ export async function startLifecycleRuntime(options: {
   });
   return {
     lifecycle,
+    listeners,
+    fulfilment: new FulfilmentActions(lifecycle, { orders, sites: new SiteStore(sql), held, logistics }),
+    logistics,
     index: shared.index,
     sync: shared.sync,
     timers,
     async close() {
       owned?.stop();
       await queue.close();
+      await fulfilmentQueue.close();
       producer.disconnect();
     },
   };

@@ -56,6 +56,14 @@ export class HeldStock {
     return { kind: 'unroutable', reason: value === 'out_of_stock' ? 'out_of_stock' : 'no_open_site' };
   }
 
+  /** Goods come back to the site (an expired locker parcel): on-hand rises by each line. */
+  async restock(siteId: string, lines: readonly OrderLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    const pipeline = this.redis.multi();
+    for (const line of lines) pipeline.hincrby(this.keys.onHand(siteId), line.sku, line.quantity);
+    await pipeline.exec();
+  }
+
   /** Forces a rebuild from PostgreSQL: used when Redis may have moved ahead of a rolled-back change. */
   async invalidate(): Promise<void> {
     await this.redis.del(this.keys.hotReady);

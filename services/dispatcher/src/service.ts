@@ -12,6 +12,8 @@ import {
   type JobHandlers,
   startWorkerHost,
 } from '@quarterhour/queue';
+import { createLogger } from '@quarterhour/telemetry';
+import { openWebhookOutbox } from '@quarterhour/webhooks';
 import { acceptanceHandlers } from './acceptance.ts';
 
 export interface DispatcherOptions {
@@ -39,7 +41,17 @@ export async function startDispatcher(
 ): Promise<Dispatcher> {
   const sql = createDb(config.databaseUrl, { max: 10, applicationName: 'quarterhour-dispatcher' });
   const redis = createRedisConnection(config.redisUrl, { role: 'client', name: 'dispatcher-lifecycle' });
-  const listeners: StatusChangeListener[] = [...(options.listeners ?? [])];
+  const log = createLogger({ service: 'dispatcher', level: config.log.level });
+  // Re-routes change status too: the platform's webhooks hear of them like any other change.
+  const webhooks = openWebhookOutbox({
+    sql,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    retry: config.webhooks,
+    log,
+    name: 'dispatcher',
+  });
+  const listeners: StatusChangeListener[] = [webhooks.outbox, ...(options.listeners ?? [])];
   const runtime = await startLifecycleRuntime({
     config,
     sql,
@@ -64,6 +76,7 @@ export async function startDispatcher(
     async close() {
       await host.close();
       await runtime.close();
+      await webhooks.close();
       redis.disconnect();
       await sql.end({ timeout: 5 });
     },

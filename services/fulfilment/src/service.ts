@@ -1,14 +1,22 @@
 import type { WorkerConfig } from '@quarterhour/config';
 import { createDb } from '@quarterhour/db';
-import type { Clock } from '@quarterhour/domain';
+import { type Clock, systemClock } from '@quarterhour/domain';
+import { startLifecycleRuntime } from '@quarterhour/lifecycle';
 import {
   createQueue,
   createQueueWorker,
+  createRedisConnection,
   type JobHandlers,
   startWorkerHost,
   type WorkerHost,
 } from '@quarterhour/queue';
-import { startWebhookSweeper, WebhookDeliverer, type WebhookSweeper } from '@quarterhour/webhooks';
+import { createLogger } from '@quarterhour/telemetry';
+import {
+  openWebhookOutbox,
+  startWebhookSweeper,
+  WebhookDeliverer,
+  type WebhookSweeper,
+} from '@quarterhour/webhooks';
 import { webhookHandlers } from './handlers.ts';
 import { createLogisticsRuntime, type LogisticsOptions } from './logistics/runtime.ts';
 
@@ -27,7 +35,7 @@ export interface FulfilmentOptions {
 export type Fulfilment = WorkerHost;
 
 /** Webhook handlers read messages and write outcomes; short queries, so a few connections serve many jobs. */
-const WEBHOOK_DB_CONNECTIONS = 4;
+const WEBHOOK_DB_CONNECTIONS = 8;
 
 /**
  * The fulfilment service: works the fulfilment queue (couriers, lockers, expiry) and the
@@ -43,7 +51,38 @@ export async function startFulfilment(
     max: WEBHOOK_DB_CONNECTIONS,
     applicationName: 'quarterhour-fulfilment-webhooks',
   });
-  const logistics = createLogisticsRuntime(config, { clock: options.clock, ...options.logistics });
+  // The jobs report to the order lifecycle; its changes (courier assigned, parcel expired)
+  // reach the platform's webhooks like any other.
+  const redis = createRedisConnection(config.redisUrl, { role: 'client', name: 'fulfilment-lifecycle' });
+  const log = createLogger({ service: 'fulfilment', level: config.log.level });
+  const webhooks = openWebhookOutbox({
+    sql,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    retry: settings,
+    log,
+    name: 'fulfilment',
+  });
+  const lifecycle = options.logistics?.events
+    ? undefined
+    : await startLifecycleRuntime({
+        config,
+        sql,
+        redis,
+        clock: options.clock ?? systemClock,
+        listeners: [webhooks.outbox],
+        onError: (error) => log.warn('lifecycle error', { error: error.message }),
+      });
+  const logistics = createLogisticsRuntime(config, {
+    clock: options.clock,
+    events: lifecycle?.fulfilment,
+    ...options.logistics,
+  });
+  const closeLifecycle = async () => {
+    await lifecycle?.close();
+    await webhooks.close();
+    redis.disconnect();
+  };
   let sweeper: WebhookSweeper | undefined;
   let host: WorkerHost;
   try {
@@ -80,6 +119,7 @@ export async function startFulfilment(
     });
   } catch (error) {
     await sweeper?.stop();
+    await closeLifecycle();
     await Promise.all([sql.end({ timeout: 1 }), logistics.close()]);
     throw error;
   }
@@ -92,6 +132,7 @@ export async function startFulfilment(
       closing ??= (async () => {
         await sweeper?.stop();
         await host.close();
+        await closeLifecycle();
         await Promise.all([sql.end({ timeout: 5 }), logistics.close()]);
       })();
       return closing;

@@ -1,6 +1,6 @@
 import type { IntakeConfig } from '@quarterhour/config';
 import type { OrderStore, SiteStore, Sql } from '@quarterhour/db';
-import type { OrderLifecycle } from '@quarterhour/lifecycle';
+import type { FulfilmentActions, LogisticsDeps, OrderLifecycle } from '@quarterhour/lifecycle';
 import type { CourierRegistry, LockerRegistry } from '@quarterhour/logistics';
 import type { HotStock, RedisKeys, SiteIndex } from '@quarterhour/routing';
 import type { Logger } from '@quarterhour/telemetry';
@@ -28,6 +28,8 @@ export interface IntakeContext {
   orders: OrderService;
   orderStore: OrderStore;
   lifecycle: OrderLifecycle;
+  fulfilment: FulfilmentActions;
+  logistics: LogisticsDeps;
   couriers: CourierRegistry;
   lockers: LockerRegistry;
   /** Tells every process that a site changed, so routing's index follows within a second. */

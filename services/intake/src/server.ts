@@ -4,7 +4,12 @@ import type { IntakeConfig } from '@quarterhour/config';
 import { createDb, ensureDatabase, migrate, OrderStore, SiteStore } from '@quarterhour/db';
 import { type Clock, systemClock } from '@quarterhour/domain';
 import { type StatusChangeListener, startLifecycleRuntime } from '@quarterhour/lifecycle';
-import { CourierRegistry, ensureLogisticsHotState, LockerRegistry, logisticsKeys } from '@quarterhour/logistics';
+import {
+  CourierRegistry,
+  ensureLogisticsHotState,
+  LockerRegistry,
+  logisticsKeys,
+} from '@quarterhour/logistics';
 import {
   HotStock,
   nearestPolicy,
@@ -153,6 +158,8 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
     siteIndex,
     orderStore,
     lifecycle: runtime.lifecycle,
+    fulfilment: runtime.fulfilment,
+    logistics: runtime.logistics,
     couriers: new CourierRegistry(sql, redis, logistics),
     lockers: new LockerRegistry(sql, redis, logistics),
     orders: new OrderService({
@@ -164,7 +171,7 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
       policy: options.policy ?? nearestPolicy,
       clock,
       metrics,
-      listeners,
+      listeners: runtime.listeners,
       timers: runtime.timers,
     }),
     publishSiteChange: async (siteId) => {

@@ -202,6 +202,16 @@ export class OrderStore {
         with ordinality as e(type, data, n)`;
   }
 
+  /** The orders a courier holds now (assigned to it, or picked up and on the way), priority first. */
+  async byCourier(courierId: string): Promise<StoredOrder[]> {
+    const rows = await this.sql.unsafe<OrderRow[]>(
+      `${SELECT_ORDER} where o.courier_id = $1 and o.status in ('courier_assigned', 'picked_up')
+       order by (o.priority <> 'standard') desc, o.created_at, o.id`,
+      [courierId],
+    );
+    return rows.map(orderFromRow);
+  }
+
   /** A site's orders, priority orders first, then oldest first (API.md: the inbox). */
   async inbox(siteId: string, statuses: readonly string[] | null, limit: number): Promise<StoredOrder[]> {
     const rows = await this.sql.unsafe<OrderRow[]>(

@@ -50,6 +50,15 @@ export function courierRoutes(ctx: IntakeContext): Router {
     res.json(courier);
   });
 
+  /** The courier's work list: orders assigned to it or picked up, priority first. */
+  router.get('/v1/couriers/:id/orders', async (req, res) => {
+    const { id } = parseInput(courierIdParams, req.params, 'path');
+    requireCourierAccess(req, id);
+    if (!(await ctx.couriers.get(id))) throw notFound(`courier ${id}`);
+    const orders = await ctx.orderStore.byCourier(id);
+    res.json({ orders: orders.map((stored) => stored.order) });
+  });
+
   router.put('/v1/couriers/:id/location', async (req, res) => {
     const { id } = parseInput(courierIdParams, req.params, 'path');
     requireCourierAccess(req, id);

@@ -1,9 +1,13 @@
-import { orderActionBodies, parseInput, requireObjectBody } from '@quarterhour/domain';
+import { clientId, forbidden, orderActionBodies, parseInput, requireObjectBody } from '@quarterhour/domain';
 import type { Actor } from '@quarterhour/lifecycle';
 import { type Request, Router } from 'express';
+import { z } from 'zod';
 import type { IntakeContext } from '../context.ts';
-import { principalOf } from '../http/auth.ts';
+import { principalOf, requireRole } from '../http/auth.ts';
 import { orderIdParams } from './orders.ts';
+
+const lockerParams = z.object({ lockerId: clientId });
+const collectBody = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 
 /** The actions of API.md "Life of an order" that the intake answers; each returns the order as it now is. */
 export function orderActionRoutes(ctx: IntakeContext): Router {
@@ -30,6 +34,24 @@ export function orderActionRoutes(ctx: IntakeContext): Router {
   });
   router.post('/v1/orders/:id/complete', async (req, res) => {
     res.json(await lifecycle().complete(id(req), actor(req)));
+  });
+  router.post('/v1/orders/:id/pickup', async (req, res) => {
+    res.json(await ctx.fulfilment.pickup(id(req), actor(req)));
+  });
+  router.post('/v1/orders/:id/deliver', async (req, res) => {
+    res.json(await ctx.fulfilment.deliver(id(req), actor(req)));
+  });
+  router.post('/v1/orders/:id/deposit', async (req, res) => {
+    res.json(await ctx.fulfilment.deposit(id(req), actor(req)));
+  });
+  router.post('/v1/lockers/:lockerId/collect', async (req, res) => {
+    const { lockerId } = parseInput(lockerParams, req.params, 'path');
+    const principal = requireRole(req, 'locker');
+    if (principal.role === 'locker' && principal.subjectId !== lockerId) {
+      throw forbidden('a locker key collects only at its own locker');
+    }
+    const { code } = parseInput(collectBody, requireObjectBody(req.body));
+    res.json(await ctx.fulfilment.collectAtLocker(lockerId, code, principal));
   });
   router.post('/v1/orders/:id/cancel', async (req, res) => {
     const { reason } = parseInput(orderActionBodies.cancel, body(req));

@@ -43,7 +43,33 @@ export function orderRoutes(ctx: IntakeContext): Router {
         (principal.role === 'site' && principal.subjectId === stored.siteId) ||
         (principal.role === 'courier' && principal.subjectId === stored.row.courier_id));
     if (!stored || !visible) throw notFound(`order ${id}`);
-    res.json({ ...stored.order, events: await ctx.orderStore.events(id) });
+    const { courier_id: courierId, locker_id: lockerId } = stored.row as {
+      courier_id?: string;
+      locker_id?: string;
+    };
+    let locker: Record<string, unknown> | undefined;
+    if (lockerId) {
+      const parcel = await ctx.logistics.lockers.parcelOf(id);
+      // The code opens the compartment: only the platform that owns the order (and ops) may read it.
+      const mayReadCode = principal.role === 'ops' || principal.role === 'platform';
+      locker = parcel
+        ? {
+            id: parcel.lockerId,
+            compartment: parcel.compartment,
+            size: parcel.size,
+            temperature: parcel.temperature,
+            state: parcel.state,
+            ...(parcel.expiresAt ? { expiresAt: parcel.expiresAt.toISOString() } : {}),
+            ...(mayReadCode ? { pickupCode: parcel.pickupCode } : {}),
+          }
+        : { id: lockerId };
+    }
+    res.json({
+      ...stored.order,
+      ...(courierId ? { courier: { id: courierId } } : {}),
+      ...(locker ? { locker } : {}),
+      events: await ctx.orderStore.events(id),
+    });
   });
 
   router.get('/v1/sites/:id/orders', async (req, res) => {
