@@ -103,6 +103,8 @@ export const workerEnv = z
     HEALTH_PORT: int(0, 65535).default(0),
     HOST: z.string().min(1).default('127.0.0.1'),
     WORKER_CONCURRENCY: int(1, 1000).default(16),
+    // BullMQ's lockDuration and stalledInterval: a crashed worker's jobs run again after 1 to 2 times this.
+    WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
     ALLOW_PRIVATE_WEBHOOKS: bool().default(false),
     WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(5000),
     WEBHOOK_SWEEP_MS: int(100, 600_000).default(5000),
@@ -112,6 +114,7 @@ export const workerEnv = z
     ...common(env),
     http: { port: env.HEALTH_PORT, host: env.HOST },
     workerConcurrency: env.WORKER_CONCURRENCY,
+    workerLockMs: env.WORKER_LOCK_MS,
     webhooks: {
       ...webhookRetry(env),
       // Checked again at delivery: DNS may have changed since the URL was registered.

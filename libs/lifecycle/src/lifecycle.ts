@@ -303,7 +303,7 @@ export class OrderLifecycle {
     const outcome = decided as Outcome | undefined;
     if (outcome?.timer) {
       const { siteId, attempt, dueAt } = outcome.timer;
-      await this.deps.timers.schedule(orderId, siteId, attempt, dueAt).catch(() => {});
+      await this.deps.timers.schedule(orderId, siteId, attempt, dueAt, after.order.priority).catch(() => {});
     }
     await outcome?.after?.().catch(() => {});
     return after.order;

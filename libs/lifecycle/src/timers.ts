@@ -1,9 +1,9 @@
-import type { Clock } from '@quarterhour/domain';
-import type { TypedQueue } from '@quarterhour/queue';
+import type { Clock, Priority } from '@quarterhour/domain';
+import { jobPriority, type TypedQueue } from '@quarterhour/queue';
 
 /** Schedules the acceptance deadline of an order at a manual site. */
 export interface AcceptanceTimers {
-  schedule(orderId: string, siteId: string, attempt: number, dueAt: Date): Promise<void>;
+  schedule(orderId: string, siteId: string, attempt: number, dueAt: Date, priority: Priority): Promise<void>;
 }
 
 type AcceptanceQueue = TypedQueue<'acceptance'>;
@@ -18,8 +18,18 @@ export class QueueAcceptanceTimers implements AcceptanceTimers {
     private readonly clock: Clock,
   ) {}
 
-  async schedule(orderId: string, siteId: string, attempt: number, dueAt: Date): Promise<void> {
+  async schedule(
+    orderId: string,
+    siteId: string,
+    attempt: number,
+    dueAt: Date,
+    priority: Priority,
+  ): Promise<void> {
     const delay = Math.max(0, dueAt.getTime() - this.clock.now().getTime());
-    await this.queue.add('acceptanceTimeout', { orderId, siteId, attempt }, { delay });
+    await this.queue.add(
+      'acceptanceTimeout',
+      { orderId, siteId, attempt },
+      { delay, priority: jobPriority(priority) },
+    );
   }
 }

@@ -1,15 +1,7 @@
 import type { Clock, Order, OrderStatus, Priority } from '@quarterhour/domain';
-import type { TypedQueue } from '@quarterhour/queue';
+import { jobPriority, type TypedQueue } from '@quarterhour/queue';
 
-/**
- * BullMQ runs jobs without a priority before every prioritised one, and lower numbers
- * first among those; so standard work gets a number too, after elderly and child orders.
- * Use it for every queue that carries order work (API.md: priority orders are served first
- * wherever the service queues work).
- */
-export function jobPriority(priority: Priority): number {
-  return priority === 'standard' ? 2 : 1;
-}
+export { jobPriority };
 
 /** The fulfilment jobs, produced with the order's priority and delays from the clock. */
 export class FulfilmentJobs {

@@ -10,6 +10,8 @@ export interface WorkerHostContext {
   connection: Redis;
   redisPrefix: string;
   concurrency: number;
+  /** WORKER_LOCK_MS: lock of a running job and interval of the stalled-job check. */
+  lockMs?: number;
   logger: Logger;
 }
 
@@ -56,6 +58,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Worke
     connection,
     redisPrefix: config.redisPrefix,
     concurrency: config.workerConcurrency,
+    lockMs: config.workerLockMs,
     logger,
   });
 

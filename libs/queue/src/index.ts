@@ -4,6 +4,7 @@ export { isJobName, type JobData, type JobName, type JobsOf, jobCatalog, jobName
 export { DEPTH_STATES } from './metrics.ts';
 export { bullPrefix, bullQueueName, QUEUES, type QueueName, queueNames } from './names.ts';
 export { InvalidJobError, type ParsedJob, parseJob } from './parse.ts';
+export { jobPriority } from './priority.ts';
 export { createQueue, type QueueTarget, type TypedQueue } from './producer.ts';
 export {
   createQueueWorker,

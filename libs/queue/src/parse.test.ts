@@ -46,7 +46,10 @@ describe('catalog', () => {
     for (const definition of Object.values(jobCatalog)) {
       expect(queueNames).toContain(definition.queue);
       expect(definition.defaults.attempts).toBeGreaterThan(1);
-      expect(definition.defaults.backoff.type).toBe('exponential');
+      // Waiting for a courier polls at a steady pace; everything else backs off exponentially.
+      expect(definition.defaults.backoff.type).toBe(
+        definition === jobCatalog.courierAssignment ? 'fixed' : 'exponential',
+      );
     }
     expect(jobCatalog.acceptanceTimeout.jobId({ orderId: 'o_1', attempt: 3 })).toBe('acceptance.o_1.3');
   });

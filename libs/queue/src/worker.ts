@@ -37,6 +37,12 @@ export interface QueueWorkerOptions<Q extends QueueName> {
   redisPrefix: string;
   /** Jobs run at once by this worker (WORKER_CONCURRENCY). */
   concurrency: number;
+  /**
+   * How long a running job's lock lasts unless renewed (renewed every half of it), and how
+   * often the stalled-job check runs: a job of a worker that died runs again after 1 to 2
+   * times this. Default 30 s (WORKER_LOCK_MS).
+   */
+  lockMs?: number;
   logger: Logger;
   /** How many finished jobs Redis keeps for inspection. */
   keep?: { completed?: KeepJobs; failed?: KeepJobs };
@@ -58,6 +64,8 @@ const DEFAULT_KEEP = {
   completed: { age: 3600, count: 1000 },
   failed: { age: 7 * 24 * 3600, count: 10_000 },
 } satisfies { completed: KeepJobs; failed: KeepJobs };
+/** BullMQ's own default lock and stalled-check interval. */
+const DEFAULT_LOCK_MS = 30_000;
 /** After aborting the signals, how long to wait for handlers to notice. */
 const ABORT_GRACE_MS = 1000;
 const DEPTH_TIMEOUT_MS = 1000;
@@ -126,6 +134,8 @@ export function createQueueWorker<Q extends QueueName>(options: QueueWorkerOptio
     connection: options.connection,
     prefix: bullPrefix(options.redisPrefix),
     concurrency: options.concurrency,
+    lockDuration: options.lockMs ?? DEFAULT_LOCK_MS,
+    stalledInterval: options.lockMs ?? DEFAULT_LOCK_MS,
     removeOnComplete: options.keep?.completed ?? DEFAULT_KEEP.completed,
     removeOnFail: options.keep?.failed ?? DEFAULT_KEEP.failed,
   });

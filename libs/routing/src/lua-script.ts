@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 
-const luaDir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
+const routingLuaDir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
 
 /**
  * A Redis Lua script kept in its own file under `lua/`, read once at start and called by
@@ -15,8 +15,12 @@ export class LuaScript {
   readonly source: string;
   readonly sha: string;
 
-  constructor(readonly name: string) {
-    this.source = readFileSync(join(luaDir, `${name}.lua`), 'utf8');
+  /** `dir`: the package's own `lua/` folder (default: this package's). */
+  constructor(
+    readonly name: string,
+    dir: string = routingLuaDir,
+  ) {
+    this.source = readFileSync(join(dir, `${name}.lua`), 'utf8');
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 

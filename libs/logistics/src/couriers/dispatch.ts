@@ -4,7 +4,7 @@ import type { Point } from '@quarterhour/geo';
 import type { Redis } from 'ioredis';
 import { ensureLogisticsHotState } from '../hot-state.ts';
 import type { LogisticsKeys } from '../keys.ts';
-import { LuaScript } from '../lua-script.ts';
+import { logisticsScript } from '../lua-script.ts';
 import { findNearby } from '../nearby.ts';
 
 /** Candidates per script call: the nearest few nearly always decide; more follow if not. */
@@ -65,9 +65,9 @@ export interface CurrentCourier {
  * the hot state can be rebuilt. Every method is idempotent, as job handlers must be.
  */
 export class CourierDispatch {
-  private readonly assignScript = new LuaScript('assignCourier');
-  private readonly releaseScript = new LuaScript('releaseCourier');
-  private readonly pickedUpScript = new LuaScript('markPickedUp');
+  private readonly assignScript = logisticsScript('assignCourier');
+  private readonly releaseScript = logisticsScript('releaseCourier');
+  private readonly pickedUpScript = logisticsScript('markPickedUp');
 
   constructor(
     private readonly sql: Sql,

@@ -2,7 +2,7 @@ import type { Queryable, Sql } from '@quarterhour/db';
 import type { LatLng } from '@quarterhour/domain';
 import type { Redis } from 'ioredis';
 import type { LogisticsKeys } from '../keys.ts';
-import { LuaScript } from '../lua-script.ts';
+import { logisticsScript } from '../lua-script.ts';
 import { indexCell } from '../nearby.ts';
 import type { Courier, CourierStatus, NewCourier, Vehicle } from './schemas.ts';
 
@@ -46,7 +46,7 @@ function courierFromRow(row: CourierRow): Courier {
  * value is also the last one written there.
  */
 export class CourierRegistry {
-  private readonly putScript = new LuaScript('putCourier');
+  private readonly putScript = logisticsScript('putCourier');
 
   constructor(
     private readonly sql: Sql,

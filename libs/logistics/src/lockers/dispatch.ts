@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { fittingCategories, type ParcelSpec, type Size, type Temperature } from '../compartments.ts';
 import { ensureLogisticsHotState } from '../hot-state.ts';
 import type { LogisticsKeys } from '../keys.ts';
-import { LuaScript } from '../lua-script.ts';
+import { logisticsScript } from '../lua-script.ts';
 import { findNearby } from '../nearby.ts';
 import type { HotParcel } from './parcel.ts';
 
@@ -74,10 +74,10 @@ export type ExpireResult =
  * times come from the clock, including the wrong-code window and the lockout.
  */
 export class LockerDispatch {
-  private readonly reserveScript = new LuaScript('reserveCompartment');
-  private readonly depositScript = new LuaScript('depositParcel');
-  private readonly collectScript = new LuaScript('collectParcel');
-  private readonly freeScript = new LuaScript('freeCompartment');
+  private readonly reserveScript = logisticsScript('reserveCompartment');
+  private readonly depositScript = logisticsScript('depositParcel');
+  private readonly collectScript = logisticsScript('collectParcel');
+  private readonly freeScript = logisticsScript('freeCompartment');
   private readonly newCode: () => string;
 
   constructor(

@@ -90,7 +90,9 @@ export class OrderService {
     }
     for (const record of records) {
       if (record.status === 'assigned' && record.site && record.acceptBy) {
-        this.deps.timers.schedule(record.id, record.site.id, 1, record.acceptBy).catch(() => {});
+        this.deps.timers
+          .schedule(record.id, record.site.id, 1, record.acceptBy, record.priority)
+          .catch(() => {});
       }
     }
   }
