@@ -108,7 +108,7 @@ export class FulfilmentActions implements OrderEvents {
 
   async courierTarget(orderId: string): Promise<CourierTarget | null> {
     const stored = await this.deps.orders.get(orderId);
-    if (!stored || stored.order.status !== 'accepted' || stored.order.fulfilment !== 'delivery') return null;
+    if (stored?.order.status !== 'accepted' || stored.order.fulfilment !== 'delivery') return null;
     const site = stored.siteId ? await this.deps.sites.get(stored.siteId) : null;
     if (!site) return null;
     return { siteId: site.id, siteLocation: site.location, priority: stored.order.priority };
