@@ -255,6 +255,8 @@ describe('the life of an order', () => {
   it('authorization: every action, every wrong party gets 403 or 404', async () => {
     const order = await place();
     const otherSite = keys.b!;
+    const courier = (await t.request('POST', '/v1/couriers', { body: { id: 'c-wrong', vehicle: 'bike' } }))
+      .body.apiKey;
     const rightful: Record<string, string> = {
       accept: keys.a!,
       decline: keys.a!,
@@ -263,9 +265,14 @@ describe('the life of an order', () => {
       complete: keys.a!,
       cancel: platform,
       rating: platform,
+      pickup: courier,
+      deliver: courier,
+      deposit: keys.a!,
     };
     for (const action of Object.keys(rightful)) {
       const wrong = [otherSite, otherPlatform, ...(rightful[action] === platform ? [keys.a!] : [platform])];
+      // A courier not assigned to the order may do nothing with it, even courier actions.
+      wrong.push(courier);
       for (const key of wrong) {
         const res = await act(order.id, action, key, action === 'rating' ? { score: 5 } : undefined);
         expect([403, 404], `${action} by a wrong key`).toContain(res.status);
