@@ -157,10 +157,37 @@ describe('courier and locker job handlers (real PostgreSQL, Redis and BullMQ)', 
     await handlers.courierAssignment({ orderId: 'o-cancelled', round: 1 }, context().ctx);
     expect(events.calls).toEqual(['assigned o-cancelled c-1 111m']);
     expect(await producer.hget(keys.courier('c-1'), 'held')).toBe('0');
-    expect(await queue.queue.getJobCounts('delayed')).toEqual({ delayed: 0 });
     // The release closed the order: a retry assigns nobody.
     await handlers.courierAssignment({ orderId: 'o-cancelled', round: 1 }, context(2).ctx);
     expect(metrics.attempts).toEqual(['abandoned', 'assigned', 'closed']);
+    // The deadline armed before the lifecycle answered finds the courier released: nothing happens.
+    expect(await queue.queue.getJob('courier-pickup.o-cancelled.c-1')).toBeDefined();
+    clock.advance(PICKUP_TIMEOUT_MS);
+    await handlers.courierPickupTimeout({ orderId: 'o-cancelled', courierId: 'c-1' }, context().ctx);
+    expect(events.calls).toEqual(['assigned o-cancelled c-1 111m']);
+    expect(await producer.hget(keys.courier('c-1'), 'held')).toBe('0');
+  });
+
+  it('a run that dies once the lifecycle has the courier still leaves the pickup deadline armed', async () => {
+    await addCourier(db.sql, producer, keys, 'c-1', north(0.001));
+    events.want('o-1', SITE);
+    const recorded = events.onCourierAssigned.bind(events);
+    // The lifecycle commits courier_assigned, then the process dies before the job goes on.
+    events.onCourierAssigned = async (...args) => {
+      await recorded(...args);
+      events.targets.delete('o-1');
+      throw new Error('killed');
+    };
+    await expect(handlers.courierAssignment({ orderId: 'o-1', round: 1 }, context().ctx)).rejects.toThrow(
+      'killed',
+    );
+    // The rerun finds the order no longer waiting for a courier and stops.
+    await handlers.courierAssignment({ orderId: 'o-1', round: 1 }, context(2).ctx);
+    expect(metrics.attempts).toEqual(['assigned', 'abandoned']);
+    expect((await queue.queue.getJob('courier-pickup.o-1.c-1'))?.data).toEqual({
+      orderId: 'o-1',
+      courierId: 'c-1',
+    });
   });
 
   it('replaces a courier who did not pick up in time, with another courier, in a new round', async () => {

@@ -56,13 +56,15 @@ export function logisticsHandlers(deps: LogisticsDeps): JobHandlers<'fulfilment'
       }
       metrics.recordAttempt('assigned');
       if (result.fresh) metrics.recordWait(result.waitedMs / 1000);
+      // The deadline first: once the lifecycle has recorded the courier, a rerun of this job
+      // (after a crash) finds no target and stops, so nothing would arm it later. A deadline
+      // for a courier the order then refuses finds it released and does nothing.
+      await jobs.schedulePickupTimeout(orderId, result.courierId, target.priority, result.pickupDueAt);
       if (!(await events.onCourierAssigned(orderId, result.courierId, result.distanceMeters))) {
         // Cancelled or handed over while we searched: the courier goes back at once.
         logger.info('order no longer wants its courier; releasing', { orderId, courierId: result.courierId });
         await couriers.release(orderId);
-        return;
       }
-      await jobs.schedulePickupTimeout(orderId, result.courierId, target.priority, result.pickupDueAt);
     },
 
     async courierPickupTimeout({ orderId, courierId }, context) {
