@@ -3,19 +3,19 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { City } from '../city.ts';
-import { copyStock, dropDatabase, recreateDatabase, withDatabase } from './bench-db.ts';
-import { connectRedis, deletePrefix, rebuildHotStock } from './bench-redis.ts';
+import { dropDatabase, recreateDatabase, withDatabase } from './bench-db.ts';
+import { connectRedis, deletePrefix } from './bench-redis.ts';
 import { type LoadResult, runLoad } from './cannon.ts';
 import { type ChildService, freePort, startChild } from './child-service.ts';
 import type { Cleanup } from './cleanup.ts';
 import { type E2eOrders, selectE2eOrders, spotCheck } from './e2e-orders.ts';
-import { createPlatformKey, createSites } from './intake-api.ts';
+import { createPlatformKey } from './intake-api.ts';
+import { type CitySetup, loadCity } from './load-city.ts';
 import { OrderBodies } from './order-bodies.ts';
 import { type CpuParties, type CpuUse, cpuSnapshot, cpuUse } from './phase-cpu.ts';
 import { type ProfileSummary, summariseProfile } from './profile-summary.ts';
 
 const READY_TIMEOUT_MS = 120_000;
-const REBUILD_TIMEOUT_MS = 600_000;
 const PROFILE_WRITE_TIMEOUT_MS = 30_000;
 
 export interface LoadSettings {
@@ -31,7 +31,7 @@ export interface MeasuredPhase {
 }
 
 export interface E2eResult {
-  setup: { sitesMs: number; stockMs: number; stockRows: number; rebuildMs: number };
+  setup: CitySetup;
   spotCheck: { orders: number; mismatches: number; examples: string[] };
   distinctBodies: number;
   bare: MeasuredPhase;
@@ -105,20 +105,9 @@ export async function runE2eBench(
     echo: log,
   });
   cleanup.add('stop the intake', () => intake.stop());
-  log(`intake ready on port ${intakePort}; loading ${city.sites.length} sites`);
+  log(`intake ready on port ${intakePort}`);
 
-  let started = performance.now();
-  await createSites(intake.url, opsKey, city.sites);
-  const sitesMs = performance.now() - started;
-  log(`sites created through the API in ${(sitesMs / 1000).toFixed(1)} s; copying stock`);
-  started = performance.now();
-  const stockRows = await copyStock(databaseUrl, city);
-  const stockMs = performance.now() - started;
-  log(`${stockRows} stock rows copied in ${(stockMs / 1000).toFixed(1)} s; intake rebuilding hot stock`);
-  started = performance.now();
-  await rebuildHotStock(redis, prefix, REBUILD_TIMEOUT_MS);
-  const rebuildMs = performance.now() - started;
-  log(`hot stock rebuilt in ${(rebuildMs / 1000).toFixed(1)} s`);
+  const setup = await loadCity(city, { intakeUrl: intake.url, opsKey, databaseUrl, redis, prefix, log });
 
   const platformKey = await createPlatformKey(intake.url, opsKey);
   const orders: E2eOrders = selectE2eOrders(city);
@@ -168,7 +157,7 @@ export async function runE2eBench(
       : null;
 
   return {
-    setup: { sitesMs, stockMs, stockRows, rebuildMs },
+    setup,
     spotCheck: checked,
     distinctBodies: orders.bodies.length,
     bare: bareResult,

@@ -127,7 +127,7 @@ function cpuRow(name: string, phase: MeasuredPhase): string {
 function profileSection(profile: NonNullable<E2eResult['profile']>): string[] {
   const perOrder = (ms: number) => ((ms * 1000) / Math.max(profile.orders, 1)).toFixed(1);
   return [
-    `#### Intake profile (${int(profile.orders)} orders; ${perOrder(profile.busyMs)} µs of intake CPU per order)`,
+    `#### Intake profile (${int(profile.orders)} orders; ${perOrder(profile.busyMs)} µs of sampled main-thread time per order)`,
     '',
     '| self µs/order | share | area | function |',
     '|---:|---:|---|---|',
