@@ -64,8 +64,13 @@ async function rebuildAll(sql: Sql, redis: Redis, keys: RedisKeys): Promise<{ si
       for (const siteId of batch) {
         pipeline.del(keys.onHand(siteId), keys.reserved(siteId), keys.load(siteId));
       }
-      for (const row of stock) pipeline.hset(keys.onHand(row.site_id), row.sku, row.on_hand);
-      for (const row of held) pipeline.hset(keys.reserved(row.site_id), row.sku, row.quantity);
+      // One HSET per site with all its fields: a row at a time costs a command per SKU.
+      for (const [siteId, fields] of bySite(stock, (row) => [row.sku, row.on_hand])) {
+        pipeline.hset(keys.onHand(siteId), ...fields);
+      }
+      for (const [siteId, fields] of bySite(held, (row) => [row.sku, row.quantity])) {
+        pipeline.hset(keys.reserved(siteId), ...fields);
+      }
       for (const row of load) pipeline.set(keys.load(row.site_id), row.active);
       await pipeline.exec();
       return stock.length;
@@ -73,4 +78,20 @@ async function rebuildAll(sql: Sql, redis: Redis, keys: RedisKeys): Promise<{ si
   }
   await redis.set(keys.hotReady, new Date().toISOString());
   return { sites: siteIds.length, skus };
+}
+
+function bySite<R extends { site_id: string }>(
+  rows: readonly R[],
+  field: (row: R) => [string, number],
+): Map<string, (string | number)[]> {
+  const sites = new Map<string, (string | number)[]>();
+  for (const row of rows) {
+    let fields = sites.get(row.site_id);
+    if (!fields) {
+      fields = [];
+      sites.set(row.site_id, fields);
+    }
+    fields.push(...field(row));
+  }
+  return sites;
 }
