@@ -7,7 +7,7 @@
  */
 import { relative } from 'node:path';
 import { onStopSignal, runCli } from '../src/stack/cli.ts';
-import { loadSeedDemo, type SeedDemo } from '../src/stack/demo-seed.ts';
+import { loadSeedDemo, type SeedDemo, startDemoSimulation } from '../src/stack/demo-seed.ts';
 import { loadDotEnv } from '../src/stack/dot-env.ts';
 import { StackError } from '../src/stack/errors.ts';
 import { localLayout, repoRoot } from '../src/stack/local-dir.ts';
@@ -38,6 +38,11 @@ runCli(async () => {
     return 0;
   }
   printBanner(stack, seedDemo !== undefined);
+  // Traffic on the demo city, after the seed; --no-demo has neither.
+  const simulation =
+    seedDemo && !interrupted.signal.aborted
+      ? await startDemoSimulation({ baseUrl: stack.baseUrl, opsKey: stack.opsKey.key })
+      : undefined;
 
   const outcome = await Promise.race([
     stack.firstExit.then((exit) => ({ exit })),
@@ -52,6 +57,8 @@ runCli(async () => {
   } else {
     say('stopping…');
   }
+  // The simulation first, so it does not report the services going away as refusals.
+  await simulation?.stop();
   await stack.stop();
   say('stopped');
   return outcome.exit ? 1 : 0;
@@ -70,6 +77,7 @@ function printBanner(stack: RunningStack, seeded: boolean): void {
     `  ops key     ${stack.opsKey.key}   (${keyOrigin})`,
     `  PostgreSQL  ${redactUrl(stack.services.databaseUrl)}   (${stack.services.postgres})`,
     `  Redis       ${redactUrl(stack.services.redisUrl)}   (${stack.services.redis})`,
+    ...(seeded ? ['  demo        simulated orders, couriers and lockers; a status line every 15 s'] : []),
     `  try         curl -H "Authorization: Bearer ${stack.opsKey.key}" ${stack.baseUrl}/v1/stats`,
     `  stop        Ctrl-C, or kill -TERM ${process.pid}`,
     '',
