@@ -101,6 +101,32 @@ export class OrderLifecycle {
   }
 
   /**
+   * A locker order accepted without a site's call (an auto site, at creation or after a
+   * re-route) takes its compartment here, right after; a manual accept does it in the
+   * accept itself. Nothing happens when the order moved on or has a compartment already.
+   */
+  async reserveLockerAfterAccept(orderId: string): Promise<void> {
+    try {
+      await this.transition(orderId, null, 'site', 'reserve a locker for', async (order) => {
+        if (order.order.status !== 'accepted' || order.order.fulfilment !== 'locker' || order.row.locker_id) {
+          throw new Stale();
+        }
+        const outcome = await this.reserveLocker(order, { status: 'accepted', events: [] });
+        if (outcome.status === 'locker_reserved') return { ...outcome, via: undefined };
+        // Fell back to delivery without a change of status: start the courier search here.
+        return {
+          ...outcome,
+          after: async () => {
+            await this.deps.logistics?.jobs.requestCourier(orderId, order.order.priority);
+          },
+        };
+      });
+    } catch (error) {
+      if (!(error instanceof Stale)) throw error;
+    }
+  }
+
+  /**
    * A locker order, once accepted, takes a compartment at the nearest locker in the
    * customer's circle; with none free it falls back to delivery (API.md "Lockers").
    */
@@ -326,7 +352,8 @@ export class OrderLifecycle {
       now,
       this.deps.policy,
     );
-    const ranked: Candidate[] = plan.ok ? plan.ranked : [];
+    // Enough for any circle: the script walks them in one call while the old site is released.
+    const ranked: Candidate[] = plan.ok ? plan.ranked.take(256) : [];
     let moved = await this.deps.held.move(order.siteId!, order.stockHeld ? lines : [], ranked);
     if (moved.kind === 'hot_state_missing') {
       await this.deps.rebuildHotState();

@@ -77,7 +77,7 @@ export async function startLifecycleRuntime(options: {
     jobs: new FulfilmentJobs(fulfilmentQueue, clock),
   };
   // Accepted delivery orders start their courier search, wherever they were accepted.
-  const listeners = [
+  const listeners: StatusChangeListener[] = [
     ...options.listeners,
     courierSearchListener(logistics.jobs, (error) => options.onError?.(error as Error)),
   ];
@@ -94,6 +94,17 @@ export async function startLifecycleRuntime(options: {
     indexLoaded: () => shared.sync.loaded,
     rebuildHotState: async () => {
       await ensureHotState(sql, redis, keys);
+    },
+  });
+  // Locker orders accepted by an auto site take their compartment once committed.
+  listeners.push({
+    async afterCommit(changes) {
+      for (const change of changes) {
+        if (change.status !== 'accepted' || change.order.fulfilment !== 'locker') continue;
+        await lifecycle
+          .reserveLockerAfterAccept(change.orderId)
+          .catch((error) => options.onError?.(error as Error));
+      }
     },
   });
   return {

@@ -1,10 +1,27 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.ts';
 import { LuaScript } from './lua-script.ts';
+import type { RankedCandidates } from './ranked.ts';
 import type { Candidate, OrderLine, UnroutableReason } from './types.ts';
 
-/** Candidates per script call: the nearest few nearly always decide; more follow if not. */
-const BATCH = 32;
+/** A plain list as a source of candidates in batches (tests and re-routing pass arrays). */
+function arraySource(list: readonly Candidate[]): { take(count: number): Candidate[] } {
+  let at = 0;
+  return {
+    take(count) {
+      const batch = list.slice(at, at + count);
+      at += batch.length;
+      return batch;
+    },
+  };
+}
+
+/**
+ * Candidates per script call: the nearest few nearly always decide, and every candidate
+ * costs the call three keys; more batches follow only if the first ones all fail.
+ */
+const FIRST_BATCH = 8;
+const LATER_BATCH = 32;
 
 export type ReserveOutcome =
   | { kind: 'reserved'; candidate: Candidate }
@@ -34,13 +51,20 @@ export class Reserver {
     private readonly options: { pendingTtlMs: number; claimTtlMs: number; now?: () => number },
   ) {}
 
-  async reserve(target: ReservationTarget, ranked: readonly Candidate[]): Promise<ReserveOutcome> {
+  async reserve(
+    target: ReservationTarget,
+    ranked: RankedCandidates | readonly Candidate[],
+  ): Promise<ReserveOutcome> {
+    const source = Array.isArray(ranked)
+      ? arraySource(ranked as readonly Candidate[])
+      : (ranked as RankedCandidates);
     const lineArgs: (string | number)[] = [];
     for (const line of target.lines) lineArgs.push(line.sku, line.quantity);
     const now = this.options.now?.() ?? Date.now();
     let roomSomewhere = false;
-    for (let start = 0; start < ranked.length || start === 0; start += BATCH) {
-      const batch = ranked.slice(start, start + BATCH);
+    for (let round = 0; ; round++) {
+      const batch = source.take(round === 0 ? FIRST_BATCH : LATER_BATCH);
+      if (batch.length === 0 && round > 0) break;
       const keys = [
         this.keys.hotReady,
         this.keys.claim(target.platformKeyId, target.externalId),
@@ -72,6 +96,7 @@ export class Reserver {
       if (code === -1) return { kind: 'hot_state_missing' };
       if (code === -2) return { kind: 'replay', orderId: String(value) };
       if (value === 'out_of_stock') roomSomewhere = true;
+      if (batch.length === 0) break;
     }
     return { kind: 'unroutable', reason: roomSomewhere ? 'out_of_stock' : 'no_open_site' };
   }

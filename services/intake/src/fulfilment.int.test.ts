@@ -235,4 +235,24 @@ describe('fulfilment: couriers and lockers through the public API', () => {
     const locker = await t.request('GET', '/v1/lockers/L-1');
     expect(JSON.stringify(locker.body)).not.toMatch(/occupied|reserved/);
   });
+
+  it('a locker order at an auto site takes its compartment right after it is accepted', async () => {
+    await t.request('PATCH', '/v1/sites/hub', { body: { status: 'open' } });
+    const res = await t.request('POST', '/v1/orders', {
+      key: platform,
+      body: {
+        externalId: 'lk-auto',
+        customer,
+        items: [{ sku: 'ice', quantity: 1 }],
+        fulfilment: 'locker',
+        parcel: { size: 'S', temperature: 'frozen' },
+        maxWalkMinutes: 2,
+      },
+    });
+    expect(res.body).toMatchObject({ status: 'accepted', site: { id: 'hub' } });
+    await expect
+      .poll(async () => (await order(res.body.id)).status, { timeout: 10_000 })
+      .toBe('locker_reserved');
+    expect((await order(res.body.id)).locker).toMatchObject({ id: 'L-1', state: 'reserved' });
+  });
 });
