@@ -20,11 +20,11 @@ export const BUCKET_RESOLUTION = 9;
 
 const RAD = Math.PI / 180;
 
-/** The disk cache's grid: squares of this many degrees (about 220 m of latitude). */
-const GRID_DEGREES = 0.002;
+/** The disk cache's grid: squares of this many degrees (about 1.1 km of latitude). */
+const GRID_DEGREES = 0.01;
 /**
  * An upper bound on the distance from any point of a square to its centre: half its
- * diagonal is at most √2/2 · 0.002° of latitude ≈ 158 m (a degree of latitude is under
+ * diagonal is at most √2/2 · 0.01° of latitude ≈ 790 m (a degree of latitude is under
  * 111.7 km, and a degree of longitude never longer); rounded up with a margin.
  */
 const GRID_REACH_M = 0.75 * GRID_DEGREES * 111_700;
