@@ -1,30 +1,11 @@
 /**
- * The site body of `POST /v1/sites` as API.md writes it. The seeder is a client of the public
- * API like any other, so it keeps its own copy of the wire shape rather than the service's
- * internal types.
+ * The site body of `POST /v1/sites` as API.md writes it. The seeder is a client of the
+ * public API; the list of formats is the contract's, kept once in libs/domain.
  */
 
-export const SITE_FORMATS = [
-  'convenience',
-  'supermarket',
-  'fresh_market',
-  'breakfast',
-  'restaurant',
-  'bakery',
-  'fruit',
-  'pharmacy',
-  'repair',
-  'housekeeping',
-  'laundry',
-  'tailoring',
-  'barber',
-  'parcel_station',
-  'elderly_care',
-  'childcare',
-  'fitness',
-  'bookstore',
-] as const;
-export type SiteFormat = (typeof SITE_FORMATS)[number];
+import { SITE_FORMATS, type SiteFormat } from '@quarterhour/domain';
+
+export { SITE_FORMATS, type SiteFormat };
 
 /** Formats that sell items from stock; a site with any of them is a store. */
 export const STORE_FORMATS: ReadonlySet<SiteFormat> = new Set<SiteFormat>([
