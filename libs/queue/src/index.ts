@@ -6,6 +6,7 @@ export { bullPrefix, bullQueueName, QUEUES, type QueueName, queueNames } from '.
 export { InvalidJobError, type ParsedJob, parseJob } from './parse.ts';
 export { jobPriority } from './priority.ts';
 export { createQueue, type QueueTarget, type TypedQueue } from './producer.ts';
+export { RetryLater } from './retry-later.ts';
 export {
   createQueueWorker,
   type JobContext,

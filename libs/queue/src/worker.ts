@@ -15,6 +15,7 @@ import { isJobName, type JobData, type JobName, type JobsOf } from './jobs.ts';
 import { DEPTH_STATES, queueInstruments } from './metrics.ts';
 import { bullPrefix, bullQueueName, type QueueName } from './names.ts';
 import { InvalidJobError, parseJob } from './parse.ts';
+import { RetryLater } from './retry-later.ts';
 
 export interface JobContext {
   job: Job;
@@ -119,8 +120,11 @@ export function createQueueWorker<Q extends QueueName>(options: QueueWorkerOptio
           instruments.failures.add(1, { ...labels, reason });
           span.recordException(error instanceof Error ? error : String(error));
           span.setStatus({ code: SpanStatusCode.ERROR });
-          const willRetry = reason === 'error' && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
-          jobLogger[willRetry ? 'warn' : 'error']('job failed', { error, reason, willRetry });
+          const willRetry =
+            (reason === 'error' || reason === 'waiting') && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+          if (reason === 'waiting' && willRetry)
+            jobLogger.debug('job waits', { reason: (error as Error).message });
+          else jobLogger[willRetry ? 'warn' : 'error']('job failed', { error, reason, willRetry });
           throw error;
         } finally {
           instruments.duration.record((performance.now() - started) / 1000, { ...labels, outcome });
@@ -187,8 +191,9 @@ function recordWait(job: Job, labels: { queue: string; job: string }): void {
   queueInstruments().wait.record(Math.max(0, job.processedOn - readyAt) / 1000, labels);
 }
 
-function failureReason(error: unknown): 'invalid' | 'unrecoverable' | 'error' {
+function failureReason(error: unknown): 'invalid' | 'unrecoverable' | 'waiting' | 'error' {
   if (error instanceof InvalidJobError) return 'invalid';
+  if (error instanceof RetryLater) return 'waiting';
   if (error instanceof UnrecoverableError) return 'unrecoverable';
   return 'error';
 }

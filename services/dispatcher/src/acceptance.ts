@@ -1,5 +1,5 @@
 import type { OrderLifecycle } from '@quarterhour/lifecycle';
-import type { JobHandlers } from '@quarterhour/queue';
+import { type JobHandlers, RetryLater } from '@quarterhour/queue';
 
 /**
  * Handlers of the acceptance queue. A timer whose order moved on (accepted, declined,
@@ -12,7 +12,7 @@ export function acceptanceHandlers(lifecycle: OrderLifecycle): JobHandlers<'acce
       const result = await lifecycle.timeout(data.orderId, data.siteId, data.attempt);
       if (result === 'early') {
         // The clock has not reached the deadline (timers fire on BullMQ's clock); retried with back-off.
-        throw new Error(`acceptance deadline of ${data.orderId} not reached yet`);
+        throw new RetryLater(`acceptance deadline of ${data.orderId} not reached yet`);
       }
       logger.info('acceptance timer', {
         orderId: data.orderId,

@@ -1,6 +1,7 @@
 import type { Clock } from '@quarterhour/domain';
 import type { CourierDispatch, FulfilmentJobs, LockerDispatch, OrderEvents } from '@quarterhour/logistics';
 import type { JobContext, JobHandlers } from '@quarterhour/queue';
+import { RetryLater } from '@quarterhour/queue';
 import { DelayedError } from 'bullmq';
 import type { CourierMetrics } from './metrics.ts';
 
@@ -15,7 +16,7 @@ export interface LogisticsDeps {
 }
 
 /** Thrown while no courier can take an order: an ordinary failure, so BullMQ retries it. */
-export class NoCourierYetError extends Error {
+export class NoCourierYetError extends RetryLater {
   constructor(orderId: string, waitedMs: number) {
     super(`no courier available for order ${orderId} yet (waited ${Math.round(waitedMs / 1000)} s)`);
     this.name = 'NoCourierYetError';
