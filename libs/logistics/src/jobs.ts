@@ -11,8 +11,12 @@ export class FulfilmentJobs {
   ) {}
 
   /** Starts (or, with a later round, restarts) the courier search of a delivery order. */
-  async requestCourier(orderId: string, priority: Priority, round = 1): Promise<void> {
-    await this.queue.add('courierAssignment', { orderId, round }, { priority: jobPriority(priority) });
+  async requestCourier(orderId: string, priority: Priority, round = 1, delayMs = 0): Promise<void> {
+    await this.queue.add(
+      'courierAssignment',
+      { orderId, round },
+      { priority: jobPriority(priority), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+    );
   }
 
   async schedulePickupTimeout(orderId: string, courierId: string, priority: Priority, dueAt: Date) {

@@ -130,20 +130,22 @@ describe('courier and locker job handlers (real PostgreSQL, Redis and BullMQ)', 
     expect(metrics).toEqual({ attempts: ['none', 'none', 'none', 'assigned'], waits: [20] });
   });
 
-  it('says so on the last attempt when no courier came at all', async () => {
+  it('says so on the last attempt when no courier came at all, and searches on in a new round', async () => {
     events.want('o-1', SITE);
     clock.advance(0);
     await expect(
       handlers.courierAssignment({ orderId: 'o-1', round: 1 }, context(1, 2).ctx),
     ).rejects.toBeInstanceOf(NoCourierYetError);
     clock.advance(7000);
-    await expect(
-      handlers.courierAssignment({ orderId: 'o-1', round: 1 }, context(2, 2).ctx),
-    ).rejects.toBeInstanceOf(NoCourierYetError);
+    // The last attempt of the round does not fail for good: it starts round 2, later.
+    await handlers.courierAssignment({ orderId: 'o-1', round: 1 }, context(2, 2).ctx);
     expect(events.calls).toEqual([
       'unavailable o-1 attempt 1 waited 0s',
       'unavailable o-1 attempt 2 waited 7s final',
     ]);
+    const next = await queue.queue.getJob('courier-assign.o-1.2');
+    expect(next?.data).toEqual({ orderId: 'o-1', round: 2 });
+    expect(next?.opts.delay).toBeGreaterThan(0);
   });
 
   it('stops for an order that no longer wants a courier, and gives back one it no longer wants', async () => {

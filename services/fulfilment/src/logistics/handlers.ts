@@ -23,6 +23,9 @@ export class NoCourierYetError extends RetryLater {
   }
 }
 
+/** The pause before a new round of courier search, once a round found nobody. */
+const NEXT_ROUND_DELAY_MS = 60_000;
+
 /**
  * Handlers of the fulfilment queue's courier and locker jobs. Courier and locker state
  * changes through libs/logistics; the order's status through `events` (the lifecycle).
@@ -31,7 +34,7 @@ export class NoCourierYetError extends RetryLater {
 export function logisticsHandlers(deps: LogisticsDeps): JobHandlers<'fulfilment'> {
   const { couriers, lockers, jobs, events, metrics } = deps;
   return {
-    async courierAssignment({ orderId }, { job, logger }) {
+    async courierAssignment({ orderId, round }, { job, logger }) {
       const target = await events.courierTarget(orderId);
       if (!target) {
         metrics.recordAttempt('abandoned');
@@ -52,6 +55,13 @@ export function logisticsHandlers(deps: LogisticsDeps): JobHandlers<'fulfilment'
             waitedSeconds: result.waitedMs / 1000,
             final,
           });
+        }
+        if (final) {
+          // The order still wants a courier: search on in a new round, more slowly, until one
+          // comes or the order is cancelled; an order must never wait on nothing.
+          logger.warn('no courier for a long time; searching on in a new round', { orderId, round });
+          await jobs.requestCourier(orderId, target.priority, round + 1, NEXT_ROUND_DELAY_MS);
+          return;
         }
         throw new NoCourierYetError(orderId, result.waitedMs);
       }
