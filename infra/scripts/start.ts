@@ -78,7 +78,9 @@ function printBanner(stack: RunningStack, seeded: boolean): void {
     `  PostgreSQL  ${redactUrl(stack.services.databaseUrl)}   (${stack.services.postgres})`,
     `  Redis       ${redactUrl(stack.services.redisUrl)}   (${stack.services.redis})`,
     ...(seeded ? ['  demo        simulated orders, couriers and lockers; a status line every 15 s'] : []),
-    `  try         curl -H "Authorization: Bearer ${stack.opsKey.key}" ${stack.baseUrl}/v1/stats`,
+    seeded
+      ? `  try         curl -H "Authorization: Bearer ${stack.opsKey.key}" ${stack.baseUrl}/v1/sites/osm-node-33179114/orders`
+      : `  try         curl ${stack.baseUrl}/readyz`,
     `  stop        Ctrl-C, or kill -TERM ${process.pid}`,
     '',
   ];
