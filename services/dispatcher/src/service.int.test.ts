@@ -1,7 +1,6 @@
-import { loadConfig, type WorkerConfig, workerEnv } from '@quarterhour/config';
-import { createQueue, createRedisConnection, type TypedQueue } from '@quarterhour/queue';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@quarterhour/testkit';
-import type { Redis } from 'ioredis';
+import type { WorkerConfig } from '@quarterhour/config';
+import type { TypedQueue } from '@quarterhour/queue';
+import { createWorkerTestEnv, type WorkerTestEnv } from '@quarterhour/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dispatcher, startDispatcher } from './service.ts';
 
@@ -14,31 +13,18 @@ function deferred() {
 }
 
 describe('dispatcher service (real PostgreSQL and Redis)', () => {
-  let db: TestDatabase;
-  let redis: TestRedis;
-  let producer: Redis;
+  let env: WorkerTestEnv;
   let acceptance: TypedQueue<'acceptance'>;
   let config: WorkerConfig;
 
   beforeAll(async () => {
-    [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
-    config = loadConfig(workerEnv, {
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      HEALTH_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SHUTDOWN_TIMEOUT_MS: '10000',
-    });
-    producer = createRedisConnection(redis.url, { role: 'client' });
-    acceptance = createQueue('acceptance', { connection: producer, redisPrefix: redis.prefix });
+    env = await createWorkerTestEnv();
+    config = env.config({ SHUTDOWN_TIMEOUT_MS: '10000' });
+    acceptance = env.queue('acceptance');
   });
 
   afterAll(async () => {
-    await acceptance.close();
-    await producer.quit();
-    await redis.cleanup();
-    await db.drop();
+    await env?.cleanup();
   });
 
   it('answers /healthz, /readyz and /metrics while running', async () => {

@@ -1,7 +1,6 @@
-import { loadConfig, type WorkerConfig, workerEnv } from '@quarterhour/config';
-import { createQueue, createRedisConnection, type TypedQueue } from '@quarterhour/queue';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@quarterhour/testkit';
-import type { Redis } from 'ioredis';
+import type { WorkerConfig } from '@quarterhour/config';
+import type { TypedQueue } from '@quarterhour/queue';
+import { createWorkerTestEnv, type WorkerTestEnv } from '@quarterhour/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFulfilment } from './service.ts';
 
@@ -14,33 +13,20 @@ function deferred() {
 }
 
 describe('fulfilment service (real PostgreSQL and Redis)', () => {
-  let db: TestDatabase;
-  let redis: TestRedis;
-  let producer: Redis;
+  let env: WorkerTestEnv;
   let webhooks: TypedQueue<'webhooks'>;
   let fulfilment: TypedQueue<'fulfilment'>;
   let config: WorkerConfig;
 
   beforeAll(async () => {
-    [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
-    config = loadConfig(workerEnv, {
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      HEALTH_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SHUTDOWN_TIMEOUT_MS: '10000',
-    });
-    producer = createRedisConnection(redis.url, { role: 'client' });
-    webhooks = createQueue('webhooks', { connection: producer, redisPrefix: redis.prefix });
-    fulfilment = createQueue('fulfilment', { connection: producer, redisPrefix: redis.prefix });
+    env = await createWorkerTestEnv();
+    config = env.config({ SHUTDOWN_TIMEOUT_MS: '10000' });
+    webhooks = env.queue('webhooks');
+    fulfilment = env.queue('fulfilment');
   });
 
   afterAll(async () => {
-    await Promise.all([webhooks.close(), fulfilment.close()]);
-    await producer.quit();
-    await redis.cleanup();
-    await db.drop();
+    await env?.cleanup();
   });
 
   it('answers /healthz, /readyz and /metrics for both of its queues', async () => {
