@@ -115,7 +115,7 @@ export class FulfilmentActions implements OrderEvents {
   }
 
   async onCourierAssigned(orderId: string, courierId: string, distanceMeters: number): Promise<boolean> {
-    return this.quietly(orderId, 'assign a courier to', (order) => {
+    return this.lifecycle.systemTransition(orderId, 'assign a courier to', (order) => {
       if (order.order.status !== 'accepted' || order.order.fulfilment !== 'delivery') throw new Stale();
       return {
         status: 'courier_assigned',
@@ -134,14 +134,14 @@ export class FulfilmentActions implements OrderEvents {
     orderId: string,
     wait: { attempts: number; waitedSeconds: number; final: boolean },
   ): Promise<void> {
-    await this.quietly(orderId, 'record the courier search of', (order) => {
+    await this.lifecycle.systemTransition(orderId, 'record the courier search of', (order) => {
       if (order.order.status !== 'accepted') throw new Stale();
       return { status: 'accepted', events: [{ type: 'courier_search', data: { ...wait } }] };
     });
   }
 
   async onCourierTimedOut(orderId: string, courierId: string): Promise<void> {
-    await this.quietly(orderId, 'replace the courier of', (order) => {
+    await this.lifecycle.systemTransition(orderId, 'replace the courier of', (order) => {
       if (order.order.status !== 'courier_assigned' || order.row.courier_id !== courierId) throw new Stale();
       return {
         status: 'accepted',
@@ -153,7 +153,7 @@ export class FulfilmentActions implements OrderEvents {
 
   /** The hold time passed: the parcel goes back to the site and its goods back on the shelf. */
   async expireLockerOrder(orderId: string): Promise<void> {
-    await this.quietly(orderId, 'expire', (order) => {
+    await this.lifecycle.systemTransition(orderId, 'expire', (order) => {
       if (order.order.status !== 'ready_for_pickup' || order.order.fulfilment !== 'locker') throw new Stale();
       const siteId = order.siteId!;
       const lines = order.order.items ?? [];
@@ -173,20 +173,5 @@ export class FulfilmentActions implements OrderEvents {
         redis: () => this.deps.held.restock(siteId, lines),
       };
     });
-  }
-
-  /** A system transition that does nothing, quietly, when the order has moved on. */
-  private async quietly(
-    orderId: string,
-    action: string,
-    decide: Parameters<OrderLifecycle['transition']>[4],
-  ): Promise<boolean> {
-    try {
-      await this.lifecycle.transition(orderId, null, 'site', action, decide);
-      return true;
-    } catch (error) {
-      if (error instanceof Stale) return false;
-      throw error;
-    }
   }
 }

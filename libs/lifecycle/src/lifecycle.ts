@@ -106,24 +106,20 @@ export class OrderLifecycle {
    * accept itself. Nothing happens when the order moved on or has a compartment already.
    */
   async reserveLockerAfterAccept(orderId: string): Promise<void> {
-    try {
-      await this.transition(orderId, null, 'site', 'reserve a locker for', async (order) => {
-        if (order.order.status !== 'accepted' || order.order.fulfilment !== 'locker' || order.row.locker_id) {
-          throw new Stale();
-        }
-        const outcome = await this.reserveLocker(order, { status: 'accepted', events: [] });
-        if (outcome.status === 'locker_reserved') return { ...outcome, via: undefined };
-        // Fell back to delivery without a change of status: start the courier search here.
-        return {
-          ...outcome,
-          after: async () => {
-            await this.deps.logistics?.jobs.requestCourier(orderId, order.order.priority);
-          },
-        };
-      });
-    } catch (error) {
-      if (!(error instanceof Stale)) throw error;
-    }
+    await this.systemTransition(orderId, 'reserve a locker for', async (order) => {
+      if (order.order.status !== 'accepted' || order.order.fulfilment !== 'locker' || order.row.locker_id) {
+        throw new Stale();
+      }
+      const outcome = await this.reserveLocker(order, { status: 'accepted', events: [] });
+      if (outcome.status === 'locker_reserved') return { ...outcome, via: undefined };
+      // Fell back to delivery without a change of status: start the courier search here.
+      return {
+        ...outcome,
+        after: async () => {
+          await this.deps.logistics?.jobs.requestCourier(orderId, order.order.priority);
+        },
+      };
+    });
   }
 
   /**
@@ -187,7 +183,7 @@ export class OrderLifecycle {
    */
   async timeout(orderId: string, siteId: string, attempt: number): Promise<'rerouted' | 'stale' | 'early'> {
     let result: 'rerouted' | 'stale' | 'early' = 'stale';
-    await this.transition(orderId, null, 'site', 'time out', (order, now) => {
+    await this.systemTransition(orderId, 'time out', (order, now) => {
       const current =
         order.order.status === 'assigned' && order.siteId === siteId && order.attempt === attempt;
       if (!current) throw new Stale();
@@ -197,8 +193,6 @@ export class OrderLifecycle {
       }
       result = 'rerouted';
       return this.reroute(order, now, { type: 'acceptance_timed_out', data: { siteId } });
-    }).catch((error) => {
-      if (!(error instanceof Stale)) throw error;
     });
     return result;
   }
@@ -257,6 +251,25 @@ export class OrderLifecycle {
         set: { rating_score: score, rating_comment: comment ?? null, rated_at: now },
       };
     });
+  }
+
+  /**
+   * A transition the service makes itself (timers, jobs): no one to authorise, and a
+   * `decide` that throws `Stale` (the order has moved on) makes it quietly do nothing.
+   * Returns whether it happened.
+   */
+  async systemTransition(
+    orderId: string,
+    action: string,
+    decide: (order: StoredOrder, now: Date, tx: TransactionSql) => Outcome | Promise<Outcome>,
+  ): Promise<boolean> {
+    try {
+      await this.transition(orderId, null, 'site', action, decide);
+      return true;
+    } catch (error) {
+      if (error instanceof Stale) return false;
+      throw error;
+    }
   }
 
   /**
