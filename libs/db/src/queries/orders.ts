@@ -132,47 +132,62 @@ export class OrderStore {
   /**
    * Inserts orders and their first events in ONE statement: atomic without BEGIN/COMMIT
    * round trips, and the same statement text for any batch size, so it is prepared once
-   * per connection. Columns travel as text arrays and are cast in SQL.
+   * per connection. The batch travels as two JSON parameters (one `JSON.stringify` each,
+   * native code) that `jsonb_to_recordset` turns back into typed rows; per-column text
+   * arrays cost the order path several times more CPU to build and escape.
    */
   async insertMany(tx: Queryable, records: OrderRecord[]): Promise<void> {
-    const column = <T>(pick: (r: OrderRecord) => T) => records.map((r) => toText(pick(r)));
+    const orders = records.map((r) => ({
+      id: r.id,
+      key_id: r.platformKeyId,
+      external_id: r.externalId,
+      hash: r.requestHash,
+      status: r.status,
+      reason: r.unroutableReason,
+      items: r.items,
+      service_type: r.serviceType,
+      lat: r.customer.lat,
+      lng: r.customer.lng,
+      cell: r.cell,
+      fulfilment: r.fulfilment,
+      priority: r.priority,
+      max_walk: r.maxWalkMinutes,
+      parcel: r.parcel,
+      site_id: r.site?.id ?? null,
+      distance: r.site?.distanceMeters ?? null,
+      walk: r.site?.walkMinutes ?? null,
+      held: r.stockHeld,
+      load_held: r.loadHeld,
+      accept_by: r.acceptBy,
+      created: r.createdAt,
+    }));
     const events = records.flatMap((r) =>
       r.events.map((event, index) => ({
-        orderId: r.id,
+        order_id: r.id,
         seq: index + 1,
         type: event.type,
         at: r.createdAt,
         data: event.data,
       })),
     );
-    const event = <T>(pick: (e: (typeof events)[number]) => T) => events.map((e) => toText(pick(e)));
     await tx`
       with inserted as (
         insert into orders (id, platform_key_id, external_id, request_hash, status, unroutable_reason, items,
           service_type, customer_lat, customer_lng, cell, fulfilment, priority, max_walk_minutes, parcel, site_id,
           distance_meters, walk_minutes, stock_held, load_held, accept_by, created_at, updated_at)
-        select id, key_id, external_id, hash, status, reason, items::jsonb, service_type, lat::float8, lng::float8,
-          cell, fulfilment, priority, max_walk::float8, parcel::jsonb, site_id, distance::float8, walk::float8,
-          held::boolean, load_held::boolean, accept_by::timestamptz, created::timestamptz, created::timestamptz
-        from unnest(${column((r) => r.id)}::text[], ${column((r) => r.platformKeyId)}::text[],
-          ${column((r) => r.externalId)}::text[], ${column((r) => r.requestHash)}::text[],
-          ${column((r) => r.status)}::text[], ${column((r) => r.unroutableReason)}::text[],
-          ${column((r) => r.items)}::text[], ${column((r) => r.serviceType)}::text[],
-          ${column((r) => r.customer.lat)}::text[], ${column((r) => r.customer.lng)}::text[],
-          ${column((r) => r.cell)}::text[], ${column((r) => r.fulfilment)}::text[], ${column((r) => r.priority)}::text[],
-          ${column((r) => r.maxWalkMinutes)}::text[], ${column((r) => r.parcel)}::text[],
-          ${column((r) => r.site?.id)}::text[], ${column((r) => r.site?.distanceMeters)}::text[],
-          ${column((r) => r.site?.walkMinutes)}::text[], ${column((r) => r.stockHeld)}::text[], ${column((r) => r.loadHeld)}::text[],
-          ${column((r) => r.acceptBy)}::text[],
-          ${column((r) => r.createdAt)}::text[])
-          as t(id, key_id, external_id, hash, status, reason, items, service_type, lat, lng, cell, fulfilment,
-               priority, max_walk, parcel, site_id, distance, walk, held, load_held, accept_by, created)
+        select id, key_id, external_id, hash, status, reason, items, service_type, lat, lng, cell, fulfilment,
+          priority, max_walk, parcel, site_id, distance, walk, held, load_held, accept_by, created, created
+        from jsonb_to_recordset(${JSON.stringify(orders)}::text::jsonb)
+          as t(id text, key_id text, external_id text, hash text, status text, reason text, items jsonb,
+               service_type text, lat float8, lng float8, cell text, fulfilment text, priority text,
+               max_walk float8, parcel jsonb, site_id text, distance float8, walk float8, held boolean,
+               load_held boolean, accept_by timestamptz, created timestamptz)
         returning id
       )
       insert into order_events (order_id, seq, type, at, data)
-      select order_id, seq::int, type, at::timestamptz, data::jsonb
-      from unnest(${event((e) => e.orderId)}::text[], ${event((e) => e.seq)}::text[], ${event((e) => e.type)}::text[],
-        ${event((e) => e.at)}::text[], ${event((e) => e.data)}::text[]) as e(order_id, seq, type, at, data)`;
+      select order_id, seq, type, at, data
+      from jsonb_to_recordset(${JSON.stringify(events)}::text::jsonb)
+        as e(order_id text, seq int, type text, at timestamptz, data jsonb)`;
   }
 
   async get(id: string, tx: Queryable = this.sql): Promise<StoredOrder | null> {
@@ -235,12 +250,4 @@ export class OrderStore {
       select type, at, data from order_events where order_id = ${orderId} order by seq`;
     return rows.map((row) => ({ type: row.type, at: row.at.toISOString(), data: row.data }));
   }
-}
-
-/** A value as the text PostgreSQL casts back: objects as JSON, dates as ISO, absent as NULL. */
-function toText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
 }
