@@ -22,5 +22,7 @@ export interface StatusChange {
  */
 export interface StatusChangeListener {
   record?(tx: Queryable, change: StatusChange): Promise<void>;
+  /** Many changes in one go (new orders committed together); without it, `record` each. */
+  recordMany?(tx: Queryable, changes: readonly StatusChange[]): Promise<void>;
   afterCommit?(changes: readonly StatusChange[]): Promise<void> | void;
 }

@@ -246,6 +246,39 @@ describe('webhook outbox and delivery (real PostgreSQL, Redis, BullMQ and an HTT
     expect(second.id).not.toBe(mine.webhook.id);
   });
 
+  it('numbers the messages of many changes written in one statement per (webhook, order)', async () => {
+    const outbox = start({ attempts: 3 });
+    const mine = await platformWithWebhook('?owner=batch');
+    const first = newOrderId();
+    const second = newOrderId();
+    await db.sql.begin(async (tx) => {
+      await outbox.recordMany(tx, [
+        statusChange(first, mine.keyId, 'assigned'),
+        statusChange(second, mine.keyId, 'assigned'),
+        statusChange(first, mine.keyId, 'accepted'),
+      ]);
+    });
+    await db.sql.begin(async (tx) => {
+      await outbox.record(tx, statusChange(first, mine.keyId, 'ready'));
+    });
+    const rows = await db.sql<{ order_id: string; seq: number; type: string; body: string }[]>`
+      select order_id, seq, type, body from webhook_messages
+      where webhook_id = ${mine.webhook.id} order by order_id, seq`;
+    const of = (orderId: string) =>
+      rows.filter((row) => row.order_id === orderId).map((row) => [row.seq, row.type]);
+    expect(of(first)).toEqual([
+      [1, 'order.assigned'],
+      [2, 'order.accepted'],
+      [3, 'order.ready'],
+    ]);
+    expect(of(second)).toEqual([[1, 'order.assigned']]);
+    // The body is stored as the exact text that is signed and sent.
+    const body = JSON.parse(rows.find((row) => row.order_id === second)!.body);
+    expect(body).toMatchObject({ type: 'order.assigned', orderId: second, order: { id: second } });
+    // Never enqueued: out of the way of the sweep tests below.
+    await db.sql`delete from webhook_messages where webhook_id = ${mine.webhook.id}`;
+  });
+
   it('delivers messages whose enqueue was lost, through the sweep', async () => {
     const outbox = start({ attempts: 3 });
     const { keyId } = await platformWithWebhook();

@@ -28,19 +28,37 @@ export class WebhookOutbox implements StatusChangeListener {
   constructor(private readonly options: WebhookOutboxOptions) {}
 
   async record(tx: Queryable, change: StatusChange): Promise<void> {
-    const body = JSON.stringify({
+    await this.recordMany(tx, [change]);
+  }
+
+  /**
+   * The messages of many changes in one statement (a group commit of new orders makes
+   * dozens at once). Changes of one order are numbered in the order given.
+   */
+  async recordMany(tx: Queryable, changes: readonly StatusChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const rows = changes.map((change) => ({
+      order_id: change.orderId,
+      key_id: change.platformKeyId,
       type: `order.${change.status}`,
-      orderId: change.orderId,
-      at: change.at.toISOString(),
-      order: change.order,
-    });
+      body: JSON.stringify({
+        type: `order.${change.status}`,
+        orderId: change.orderId,
+        at: change.at.toISOString(),
+        order: change.order,
+      }),
+    }));
     await tx`
       insert into webhook_messages (id, webhook_id, order_id, seq, type, body)
-      select 'msg_' || replace(gen_random_uuid()::text, '-', ''), w.id, ${change.orderId},
+      select 'msg_' || replace(gen_random_uuid()::text, '-', ''), w.id, c.order_id,
         coalesce((select max(m.seq) from webhook_messages m
-                  where m.webhook_id = w.id and m.order_id = ${change.orderId}), 0) + 1,
-        ${`order.${change.status}`}, ${body}
-      from webhooks w where w.platform_key_id = ${change.platformKeyId}`;
+                  where m.webhook_id = w.id and m.order_id = c.order_id), 0)
+          + row_number() over (partition by w.id, c.order_id order by c.n),
+        c.type, c.body
+      from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+          as (order_id text, key_id text, type text, body text)) with ordinality
+        as c(order_id, key_id, type, body, n)
+      join webhooks w on w.platform_key_id = c.key_id`;
   }
 
   async afterCommit(changes: readonly StatusChange[]): Promise<void> {

@@ -64,7 +64,7 @@ export class OrderService {
   ) {
     this.writer = new GroupCommitter<OrderRecord, void>(async (records) => {
       const changes = records.map(statusChange);
-      const recorders = deps.listeners.filter((listener) => listener.record);
+      const recorders = deps.listeners.filter((listener) => listener.record || listener.recordMany);
       if (recorders.length === 0) {
         await deps.orders.insertMany(deps.sql, records);
       } else {
@@ -72,7 +72,11 @@ export class OrderService {
         await deps.sql.begin(async (tx) => {
           await deps.orders.insertMany(tx, records);
           await Promise.all(
-            changes.flatMap((change) => recorders.map((listener) => listener.record!(tx, change))),
+            recorders.flatMap((listener) =>
+              listener.recordMany
+                ? [listener.recordMany(tx, changes)]
+                : changes.map((change) => listener.record!(tx, change)),
+            ),
           );
         });
       }
