@@ -57,7 +57,10 @@ export async function startTestIntake(
     MIGRATE_ON_START: 'false',
     ...overrides,
   };
-  const log = createLogger({ service: 'intake-test', level: 'silent' });
+  const log = createLogger({
+    service: 'intake-test',
+    level: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent',
+  });
   // The SDK must start before the intake makes its instruments, as main.ts does.
   const telemetry: Telemetry | undefined = options.metrics
     ? startTelemetry({ serviceName: 'intake-test', disabled: false, sampleRatio: 1 })
