@@ -11,4 +11,4 @@ export {
 export type { StatusChange, StatusChangeListener } from './listener.ts';
 export { type LifecycleRuntime, startLifecycleRuntime } from './runtime.ts';
 export { COMPLETED, cancellable } from './states.ts';
-export { type AcceptanceTimers, QueueAcceptanceTimers } from './timers.ts';
+export { type AcceptanceTimer, type AcceptanceTimers, QueueAcceptanceTimers } from './timers.ts';

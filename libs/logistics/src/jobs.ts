@@ -19,6 +19,17 @@ export class FulfilmentJobs {
     );
   }
 
+  /** Starts the courier search of many orders in one round trip (the orders of one commit). */
+  async requestCouriers(orders: readonly { orderId: string; priority: Priority }[]): Promise<void> {
+    await this.queue.addMany(
+      orders.map(({ orderId, priority }) => ({
+        name: 'courierAssignment' as const,
+        data: { orderId, round: 1 },
+        options: { priority: jobPriority(priority) },
+      })),
+    );
+  }
+
   async schedulePickupTimeout(orderId: string, courierId: string, priority: Priority, dueAt: Date) {
     await this.queue.add(
       'courierPickupTimeout',
@@ -58,13 +69,22 @@ export function courierSearchListener(
 ): { afterCommit(changes: readonly AcceptedOrderChange[]): Promise<void> } {
   return {
     async afterCommit(changes) {
-      for (const change of changes) {
-        if (change.status !== 'accepted' || change.order.fulfilment !== 'delivery') continue;
+      const accepted = changes
+        .filter((change) => change.status === 'accepted' && change.order.fulfilment === 'delivery')
+        .map((change) => ({ orderId: change.orderId, priority: change.order.priority }));
+      if (accepted.length === 0) return;
+      try {
+        await jobs.requestCouriers(accepted);
+        return;
+      } catch {
+        // One bad order fails the batch: send them one by one so the others still go.
+      }
+      for (const { orderId, priority } of accepted) {
         try {
-          await jobs.requestCourier(change.orderId, change.order.priority);
+          await jobs.requestCourier(orderId, priority);
         } catch (error) {
           // afterCommit must not throw: the change is committed whatever happens here.
-          onError(error, change.orderId);
+          onError(error, orderId);
         }
       }
     },

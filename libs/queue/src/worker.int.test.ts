@@ -112,6 +112,23 @@ describe('createQueueWorker (real Redis)', () => {
     ).rejects.toThrowError(/cannot add acceptanceTimeout: siteId: must match/);
   });
 
+  it('adds many jobs in one call with the catalog ids, or none when one is invalid', async () => {
+    const timer = (orderId: string, siteId = 's-1') => ({
+      name: 'acceptanceTimeout' as const,
+      data: { orderId, siteId, attempt: 1 },
+      options: { delay: 60_000 },
+    });
+    const before = (await acceptance.queue.getJobCounts('delayed')).delayed;
+    await expect(acceptance.addMany([timer('o_m1'), timer('o_m2', 'bad id!')])).rejects.toThrowError(
+      /cannot add acceptanceTimeout: siteId/,
+    );
+    expect((await acceptance.queue.getJobCounts('delayed')).delayed).toBe(before);
+    const jobs = await acceptance.addMany([timer('o_m1'), timer('o_m2'), timer('o_m1')]);
+    expect(jobs).toHaveLength(3);
+    expect(jobs[0]!.id).toBe(jobs[2]!.id);
+    expect((await acceptance.queue.getJobCounts('delayed')).delayed).toBe(before + 2);
+  });
+
   it('fails a bad payload at once, without retrying, and counts it', async () => {
     const failed = deferred<Job>();
     let handled = 0;

@@ -7,7 +7,12 @@ import {
 } from '@quarterhour/db';
 import { AppError, type Clock, type NewOrder, type Order, unavailable } from '@quarterhour/domain';
 import { cellOf } from '@quarterhour/geo';
-import type { AcceptanceTimers, StatusChange, StatusChangeListener } from '@quarterhour/lifecycle';
+import type {
+  AcceptanceTimer,
+  AcceptanceTimers,
+  StatusChange,
+  StatusChangeListener,
+} from '@quarterhour/lifecycle';
 import {
   type Candidate,
   type Plan,
@@ -92,13 +97,19 @@ export class OrderService {
     for (const listener of this.deps.listeners) {
       Promise.resolve(listener.afterCommit?.(changes)).catch(() => {});
     }
+    const timers: AcceptanceTimer[] = [];
     for (const record of records) {
       if (record.status === 'assigned' && record.site && record.acceptBy) {
-        this.deps.timers
-          .schedule(record.id, record.site.id, 1, record.acceptBy, record.priority)
-          .catch(() => {});
+        timers.push({
+          orderId: record.id,
+          siteId: record.site.id,
+          attempt: 1,
+          dueAt: record.acceptBy,
+          priority: record.priority,
+        });
       }
     }
+    if (timers.length > 0) this.deps.timers.scheduleMany(timers).catch(() => {});
   }
 
   async create(platformKeyId: string, body: NewOrder): Promise<CreateResult> {
