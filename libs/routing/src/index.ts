@@ -13,7 +13,7 @@ export { LuaScript } from './lua-script.ts';
 export { type Decision, decideInMemory, MemoryStockView } from './memory-view.ts';
 export { type Plan, planRoute } from './planner.ts';
 export { nearestPolicy, type RoutingPolicy } from './policy.ts';
-export { RankedCandidates } from './ranked.ts';
+export type { RankedCandidates } from './ranked.ts';
 export { ensureHotState, type RebuildResult } from './rebuild.ts';
 export { type ReservationTarget, type ReserveOutcome, Reserver } from './reserver.ts';
 export { BUCKET_RESOLUTION, routableSite, SiteIndex } from './site-index.ts';

@@ -63,8 +63,9 @@ function routingSection(r: RoutingBenchResult): string[] {
     `- Other processes used ${r.othersBusy === null ? 'n/a' : `${(r.othersBusy * 100).toFixed(0)}%`} of the machine's CPU meanwhile`,
     `- Disagreements with brute force: **${r.mismatches}** of ${int(r.brute.count)} orders`,
     `- Outcomes: ${outcomes}`,
-    `- Per order: ${r.meanInCircle.toFixed(1)} stores in the circle; the index's bucket disk holds ${r.meanScanned.toFixed(1)} ` +
-      `(${(r.meanScanned / Math.max(r.meanInCircle, 1)).toFixed(1)}× overscan)`,
+    `- Per order: ${r.meanInCircle.toFixed(1)} stores in the circle; the nearest-first walk read ${r.meanRead.toFixed(1)} ` +
+      `entries of the square's list and handed out ${r.meanTaken.toFixed(1)} candidates ` +
+      `(${int(r.squareLists.lists)} square lists cached, ${int(r.squareLists.entries)} entries)`,
     '',
     '| step (alone, same sample) | orders | µs/order |',
     '|---|---:|---:|',

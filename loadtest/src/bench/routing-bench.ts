@@ -1,5 +1,4 @@
 import {
-  type Candidate,
   type Decision,
   decideInMemory,
   type Plan,
@@ -10,7 +9,6 @@ import { bruteForceRoute } from '../brute-force.ts';
 import type { City, CityOrder } from '../city.ts';
 import { buildSiteIndex, buildStockView, choiceOf, DEFAULT_CIRCLE } from '../memory-city.ts';
 import { machineCpuSeconds } from './cpu.ts';
-import { meanSitesScanned } from './scan-stats.ts';
 import { perSecond, spread, type Timed, timeBoxed } from './timing.ts';
 
 /**
@@ -42,8 +40,13 @@ export interface RoutingBenchResult {
   mismatchExamples: string[];
   outcomes: Record<string, number>;
   steps: StepTiming[];
+  /** Stores in the circle per order (whatever their status). */
   meanInCircle: number;
-  meanScanned: number;
+  /** Entries of the customer square's list the ranking read per order, and candidates it handed out. */
+  meanRead: number;
+  meanTaken: number;
+  /** Square lists cached at the end, and their entries. */
+  squareLists: { lists: number; entries: number };
 }
 
 /**
@@ -90,8 +93,12 @@ export function runRoutingBench(
     `planRoute + decideInMemory: ${Math.round(matches.medianPerSecond)} orders/s (median of chunks) over ${matches.count}`,
   );
 
-  const { steps, meanInCircle } = timeSteps(spread(city.orders, STEP_SAMPLE), index, view, now);
-  const meanScanned = meanSitesScanned(city, spread(city.orders, STEP_SAMPLE));
+  const { steps, meanInCircle, meanRead, meanTaken } = timeSteps(
+    spread(city.orders, STEP_SAMPLE),
+    index,
+    view,
+    now,
+  );
   const sample = spread(city.orders, options.bruteOrders);
 
   timeBoxed(sample.slice(0, 50), (order) => bruteForceRoute(city.sites, view, order, now, DEFAULT_CIRCLE), {
@@ -138,7 +145,9 @@ export function runRoutingBench(
     outcomes,
     steps,
     meanInCircle,
-    meanScanned,
+    meanRead,
+    meanTaken,
+    squareLists: index.cacheStats(),
   };
 }
 
@@ -147,40 +156,58 @@ function requestOf(order: CityOrder): RoutingRequest {
 }
 
 /**
- * Where the time of one match goes: the index's circle scan alone, then the whole plan
- * (scan and heap), then the lazy ranking with eligibility and the in-memory stock check,
- * over the same sample, each fed with the previous step's output made outside the clock.
+ * Where the time of one match goes, over the same sample: the plan alone (the customer
+ * square's list, found in the cache, and the check that some store is in the circle), the
+ * plan and its first candidate (the incremental nearest-neighbour walk up to the nearest
+ * eligible store), then decideInMemory on plans made outside the clock (the walk as far as
+ * the first store with room and stock, or to the end of the circle). Then, untimed, how many
+ * stores are in the circle, how many list entries the walk read and how many it handed out.
  */
 function timeSteps(
   orders: CityOrder[],
   index: ReturnType<typeof buildSiteIndex>,
   view: ReturnType<typeof buildStockView>,
   now: Date,
-): { steps: StepTiming[]; meanInCircle: number } {
+): { steps: StepTiming[]; meanInCircle: number; meanRead: number; meanTaken: number } {
   const requests = orders.map(requestOf);
-  const inCircle: Candidate[][] = [];
-  const within = timeBoxed(
+  const plan = timeBoxed(requests, (request) => planRoute(index, request, now), { budgetMs: STEP_BUDGET_MS });
+  const first = timeBoxed(
     requests,
-    (request) => inCircle.push(index.within(request.point, request.maxWalkMinutes, request.serviceType)),
+    (request) => {
+      const made = planRoute(index, request, now);
+      if (made.ok) made.ranked.next();
+    },
     { budgetMs: STEP_BUDGET_MS },
   );
-  const plans: Plan[] = [];
-  const plan = timeBoxed(requests, (request) => plans.push(planRoute(index, request, now)), {
-    budgetMs: STEP_BUDGET_MS,
-  });
+  const plans: Plan[] = requests.map((request) => planRoute(index, request, now));
   const decide = timeBoxed(plans, (made, i) => decideInMemory(made, view, orders[i]!.items), {
     budgetMs: STEP_BUDGET_MS,
   });
   const micros = (timed: Timed) => (timed.count ? (timed.ms * 1000) / timed.count : 0);
-  const candidates = inCircle.reduce((sum, list) => sum + list.length, 0);
   const steps = [
-    { step: 'index.within (candidates in the circle)', orders: within.count, microsPerOrder: micros(within) },
-    { step: 'planRoute (scan + heap of candidates)', orders: plan.count, microsPerOrder: micros(plan) },
     {
-      step: 'decideInMemory (lazy ranking, eligibility, capacity, stock)',
+      step: 'planRoute (square list, some store in the circle?)',
+      orders: plan.count,
+      microsPerOrder: micros(plan),
+    },
+    { step: 'planRoute + first candidate', orders: first.count, microsPerOrder: micros(first) },
+    {
+      step: 'decideInMemory (nearest-first walk, eligibility, capacity, stock)',
       orders: decide.count,
       microsPerOrder: micros(decide),
     },
   ];
-  return { steps, meanInCircle: candidates / Math.max(inCircle.length, 1) };
+  let inCircle = 0;
+  let read = 0;
+  let taken = 0;
+  for (const request of requests) {
+    inCircle += index.within(request.point, request.maxWalkMinutes, request.serviceType).length;
+    const made = planRoute(index, request, now);
+    if (!made.ok) continue;
+    decideInMemory(made, view, request.items);
+    taken += made.ranked.taken;
+    read += 'read' in made.ranked ? (made.ranked.read as number) : 0;
+  }
+  const count = Math.max(requests.length, 1);
+  return { steps, meanInCircle: inCircle / count, meanRead: read / count, meanTaken: taken / count };
 }

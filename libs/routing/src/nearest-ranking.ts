@@ -1,0 +1,135 @@
+import { compareIds } from '@quarterhour/domain';
+import { haversineMeters } from '@quarterhour/geo';
+import type { CustomerCircle } from './circle.ts';
+import { Ranking } from './ranked.ts';
+import type { SiteLayout } from './site-layout.ts';
+import type { SquareList } from './square-lists.ts';
+import type { RoutableSite } from './types.ts';
+
+/**
+ * Chords closer than this (unit sphere, ≈ 6 µm) are compared again with haversine. Chord
+ * rounding is ~1e-15, so chords further apart than this order exactly like haversine.
+ */
+const NEAR_TIE_CHORD = 1e-12;
+
+export interface Eligibility {
+  now: Date;
+  /** Epoch minute of `now`, for the open-now memo. */
+  minute: number;
+  serviceType: string | undefined;
+  exclude: ReadonlySet<string> | undefined;
+}
+
+/**
+ * Nearest first, incrementally (API.md's order: smallest haversine distance, ties to the
+ * smaller id by code point), for distance-first policies. It walks the customer square's
+ * list (sorted by a lower bound `lb` on the distance from any point of the square, see
+ * SquareList) and keeps a small heap of the sites looked at so far that are in the circle
+ * and statically eligible, keyed by their exact chord to the customer. The heap's top may be
+ * handed out once the next unread site's lb exceeds the top's chord: that site, and every
+ * one after it, is at least a metre farther (SQUARE_REACH_M's margin), so nothing unread
+ * can come first, ties included. A plan that takes the nearest few sites reads only the
+ * sites about as near as they are, not the whole circle.
+ */
+export class NearestRanking extends Ranking {
+  private next_ = 0;
+  private size = 0;
+  private readonly keys: number[] = [];
+  private readonly slots: number[] = [];
+
+  constructor(
+    private readonly layout: SiteLayout,
+    private readonly list: SquareList,
+    /** Entries of `list` that can be in the circle (its prefix for this radius). */
+    private readonly end: number,
+    private readonly circle: CustomerCircle,
+    private readonly eligibility: Eligibility,
+  ) {
+    super(circle.point, circle.settings);
+  }
+
+  /** List entries read so far (for the benchmark: compare with `taken`). */
+  get read(): number {
+    return this.next_;
+  }
+
+  nextSite(): RoutableSite | undefined {
+    const lb = this.list.lb;
+    const listSlots = this.list.slots;
+    while (this.next_ < this.end && (this.size === 0 || lb[this.next_]! <= this.keys[0]!)) {
+      this.consider(listSlots[this.next_]!);
+      this.next_ += 1;
+    }
+    if (this.size === 0) return undefined;
+    this.taken += 1;
+    return this.layout.sites[this.pop()]!;
+  }
+
+  /** Onto the heap if in the circle and statically eligible; the cheapest tests first. */
+  private consider(slot: number): void {
+    const layout = this.layout;
+    if (layout.statusOpen[slot] !== 1) return;
+    const chordSq = this.circle.chordSqIfInside(layout, slot);
+    if (chordSq < 0) return;
+    const { now, minute, serviceType, exclude } = this.eligibility;
+    if (serviceType !== undefined && !layout.sites[slot]!.services.has(serviceType)) return;
+    if (!layout.openAt(slot, now, minute)) return;
+    if (exclude?.has(layout.sites[slot]!.id)) return;
+    this.push(Math.sqrt(chordSq), slot);
+  }
+
+  /** Heap order: chord, then (near ties) haversine, then id. */
+  private before(a: number, b: number): boolean {
+    const difference = this.keys[a]! - this.keys[b]!;
+    if (difference < -NEAR_TIE_CHORD) return true;
+    if (difference > NEAR_TIE_CHORD) return false;
+    const siteA = this.layout.sites[this.slots[a]!]!;
+    const siteB = this.layout.sites[this.slots[b]!]!;
+    const point = this.circle.point;
+    const byDistance = haversineMeters(point, siteA) - haversineMeters(point, siteB);
+    return byDistance < 0 || (byDistance === 0 && compareIds(siteA.id, siteB.id) < 0);
+  }
+
+  private push(key: number, slot: number): void {
+    let i = this.size;
+    this.size += 1;
+    this.keys[i] = key;
+    this.slots[i] = slot;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private pop(): number {
+    const top = this.slots[0]!;
+    const last = this.size - 1;
+    this.size = last;
+    if (last > 0) {
+      this.keys[0] = this.keys[last]!;
+      this.slots[0] = this.slots[last]!;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= last) break;
+        const right = left + 1;
+        const child = right < last && this.before(right, left) ? right : left;
+        if (!this.before(child, i)) break;
+        this.swap(i, child);
+        i = child;
+      }
+    }
+    return top;
+  }
+
+  private swap(i: number, j: number): void {
+    const key = this.keys[i]!;
+    this.keys[i] = this.keys[j]!;
+    this.keys[j] = key;
+    const slot = this.slots[i]!;
+    this.slots[i] = this.slots[j]!;
+    this.slots[j] = slot;
+  }
+}
