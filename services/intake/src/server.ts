@@ -77,8 +77,6 @@ export async function startIntake(config: IntakeConfig, options: IntakeOptions):
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     lazyConnect: true,
-    // Commands issued in the same tick (many concurrent orders) go out in one write.
-    enableAutoPipelining: true,
   });
   await redis.connect();
   const subscriber = redis.duplicate({ maxRetriesPerRequest: null });
