@@ -40,7 +40,7 @@ export function renderReport(report: BenchReport): string {
     '',
   ];
   if (report.routing) lines.push(...routingSection(report.routing));
-  if (report.e2e) lines.push(...e2eSection(report.e2e));
+  if (report.e2e) lines.push(...e2eSection(report.e2e, machine.cores));
   return lines.join('\n');
 }
 
@@ -74,7 +74,37 @@ function routingSection(r: RoutingBenchResult): string[] {
   ];
 }
 
-function e2eSection(e: E2eResult): string[] {
+/**
+ * What the CPU figures allow, whatever the machine's speed that day: a server's main thread
+ * serves at most 1000 / (its CPU ms per request) requests a second, and all parties together
+ * at most cores × 1000 / (their sum). The lower bound is the ceiling; the intake's ceiling
+ * over the bare app's says how far the measured share could go on this machine.
+ */
+function cpuBudget(bare: MeasuredPhase, intake: MeasuredPhase, cores: number): string[] {
+  const ceiling = (cpu: MeasuredPhase['cpu']) => {
+    if (cpu.serverMs === null || cpu.serverMs <= 0) return null;
+    const total = cpu.serverMs + (cpu.postgresMs ?? 0) + (cpu.redisMs ?? 0) + cpu.generatorMs;
+    return {
+      thread: 1000 / cpu.serverMs,
+      machine: (cores * 1000) / total,
+      total,
+    };
+  };
+  const b = ceiling(bare.cpu);
+  const i = ceiling(intake.cpu);
+  if (!b || !i) return [];
+  const bareCeiling = Math.min(b.thread, b.machine);
+  const intakeCeiling = Math.min(i.thread, i.machine);
+  return [
+    `- CPU budget: one bare request costs ${fixed(b.total, 3)} ms of CPU across all parties, one intake order ` +
+      `${fixed(i.total, 3)} ms (${(i.total / b.total).toFixed(1)}×). Ceilings on these ${cores} cores: bare ` +
+      `${int(bareCeiling)} req/s (${b.thread < b.machine ? 'its one thread' : 'the machine'}), intake ${int(intakeCeiling)} req/s ` +
+      `(${i.thread < i.machine ? 'its one thread' : 'the machine'}): at most **${((intakeCeiling / bareCeiling) * 100).toFixed(0)}%** of the bare figure at these costs.`,
+    '',
+  ];
+}
+
+function e2eSection(e: E2eResult, cores: number): string[] {
   const { bare, intake } = e;
   const rpsShare = bare.load.rps > 0 ? intake.load.rps / bare.load.rps : 0;
   const p99Ratio = bare.load.latencyMs.p99 > 0 ? intake.load.latencyMs.p99 / bare.load.latencyMs.p99 : 0;
@@ -105,6 +135,7 @@ function e2eSection(e: E2eResult): string[] {
     cpuRow('bare Express 5', bare),
     cpuRow('intake', intake),
     '',
+    ...cpuBudget(bare, intake, cores),
   ];
   if (e.profile) lines.push(...profileSection(e.profile));
   return lines;
