@@ -38,7 +38,8 @@ export class NearestRanking extends Ranking {
   private readonly slots: number[] = [];
 
   constructor(
-    private readonly layout: SiteLayout,
+    /** The snapshot this ranking reads; slots from nextSlot() index it. */
+    readonly layout: SiteLayout,
     private readonly list: SquareList,
     /** Entries of `list` that can be in the circle (its prefix for this radius). */
     private readonly end: number,
@@ -54,15 +55,21 @@ export class NearestRanking extends Ranking {
   }
 
   nextSite(): RoutableSite | undefined {
+    const slot = this.nextSlot();
+    return slot < 0 ? undefined : this.layout.sites[slot];
+  }
+
+  /** Like nextSite(), as the site's slot in `layout` (-1 when none is left). */
+  nextSlot(): number {
     const lb = this.list.lb;
     const listSlots = this.list.slots;
     while (this.next_ < this.end && (this.size === 0 || lb[this.next_]! <= this.keys[0]!)) {
       this.consider(listSlots[this.next_]!);
       this.next_ += 1;
     }
-    if (this.size === 0) return undefined;
+    if (this.size === 0) return -1;
     this.taken += 1;
-    return this.layout.sites[this.pop()]!;
+    return this.pop();
   }
 
   /** Onto the heap if in the circle and statically eligible; the cheapest tests first. */
@@ -78,58 +85,68 @@ export class NearestRanking extends Ranking {
     this.push(Math.sqrt(chordSq), slot);
   }
 
-  /** Heap order: chord, then (near ties) haversine, then id. */
+  /**
+   * Heap order: chord, then — for chords within NEAR_TIE_CHORD — haversine, then id. `a`
+   * and `b` are heap positions.
+   */
   private before(a: number, b: number): boolean {
     const difference = this.keys[a]! - this.keys[b]!;
     if (difference < -NEAR_TIE_CHORD) return true;
     if (difference > NEAR_TIE_CHORD) return false;
-    const siteA = this.layout.sites[this.slots[a]!]!;
-    const siteB = this.layout.sites[this.slots[b]!]!;
+    return this.tieBefore(this.slots[a]!, this.slots[b]!);
+  }
+
+  private tieBefore(slotA: number, slotB: number): boolean {
+    const siteA = this.layout.sites[slotA]!;
+    const siteB = this.layout.sites[slotB]!;
     const point = this.circle.point;
     const byDistance = haversineMeters(point, siteA) - haversineMeters(point, siteB);
     return byDistance < 0 || (byDistance === 0 && compareIds(siteA.id, siteB.id) < 0);
   }
 
+  /** Sift up from a hole at the end: parents move down until the new entry fits. */
   private push(key: number, slot: number): void {
+    const keys = this.keys;
+    const slots = this.slots;
     let i = this.size;
-    this.size += 1;
-    this.keys[i] = key;
-    this.slots[i] = slot;
+    this.size = i + 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(i, parent)) break;
-      this.swap(i, parent);
+      const difference = key - keys[parent]!;
+      if (difference > NEAR_TIE_CHORD) break;
+      if (difference >= -NEAR_TIE_CHORD && !this.tieBefore(slot, slots[parent]!)) break;
+      keys[i] = keys[parent]!;
+      slots[i] = slots[parent]!;
       i = parent;
     }
+    keys[i] = key;
+    slots[i] = slot;
   }
 
+  /** Take the top; the last entry sifts down from the root's hole. */
   private pop(): number {
-    const top = this.slots[0]!;
-    const last = this.size - 1;
-    this.size = last;
-    if (last > 0) {
-      this.keys[0] = this.keys[last]!;
-      this.slots[0] = this.slots[last]!;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= last) break;
-        const right = left + 1;
-        const child = right < last && this.before(right, left) ? right : left;
-        if (!this.before(child, i)) break;
-        this.swap(i, child);
-        i = child;
-      }
+    const keys = this.keys;
+    const slots = this.slots;
+    const top = slots[0]!;
+    const size = this.size - 1;
+    this.size = size;
+    if (size === 0) return top;
+    const key = keys[size]!;
+    const slot = slots[size]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && this.before(child + 1, child)) child += 1;
+      const difference = keys[child]! - key;
+      if (difference > NEAR_TIE_CHORD) break;
+      if (difference >= -NEAR_TIE_CHORD && !this.tieBefore(slots[child]!, slot)) break;
+      keys[i] = keys[child]!;
+      slots[i] = slots[child]!;
+      i = child;
     }
+    keys[i] = key;
+    slots[i] = slot;
     return top;
-  }
-
-  private swap(i: number, j: number): void {
-    const key = this.keys[i]!;
-    this.keys[i] = this.keys[j]!;
-    this.keys[j] = key;
-    const slot = this.slots[i]!;
-    this.slots[i] = this.slots[j]!;
-    this.slots[j] = slot;
   }
 }
