@@ -39,10 +39,10 @@ export class CustomerCircle {
 
   /** The squared chord from the customer to the slot's site if it is in the circle, else -1. */
   chordSqIfInside(layout: SiteLayout, slot: number): number {
-    const xyz = layout.xyz;
-    const dx = xyz[slot * 3]! - this.x;
-    const dy = xyz[slot * 3 + 1]! - this.y;
-    const dz = xyz[slot * 3 + 2]! - this.z;
+    const hot = layout.hot;
+    const dx = hot[slot * 4]! - this.x;
+    const dy = hot[slot * 4 + 1]! - this.y;
+    const dz = hot[slot * 4 + 2]! - this.z;
     const chordSq = dx * dx + dy * dy + dz * dz;
     if (chordSq > this.outsideSq) return -1;
     if (chordSq > this.insideSq && !this.contains(layout.sites[slot]!)) return -1;

@@ -113,12 +113,13 @@ export class MemoryStockView {
 
   /** The lines with SKUs as numbers (-1: a SKU no site has), for repeated checks. */
   compile(lines: readonly OrderLine[]): CompiledLines {
-    const skus = new Int32Array(lines.length);
-    const quantities = new Float64Array(lines.length);
-    lines.forEach((line, i) => {
-      skus[i] = this.skuNumbers.get(line.sku) ?? -1;
-      quantities[i] = line.quantity;
-    });
+    // Plain arrays: a typed array costs more to make than a handful of lines are worth.
+    const skus: number[] = [];
+    const quantities: number[] = [];
+    for (const line of lines) {
+      skus.push(this.skuNumbers.get(line.sku) ?? -1);
+      quantities.push(line.quantity);
+    }
     return { skus, quantities };
   }
 
@@ -187,8 +188,8 @@ export class MemoryStockView {
 }
 
 export interface CompiledLines {
-  skus: Int32Array;
-  quantities: Float64Array;
+  skus: readonly number[];
+  quantities: readonly number[];
 }
 
 export type Decision = { ok: true; chosen: Candidate } | { ok: false; reason: UnroutableReason };

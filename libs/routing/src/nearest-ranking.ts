@@ -23,13 +23,13 @@ export interface Eligibility {
 /**
  * Nearest first, incrementally (API.md's order: smallest haversine distance, ties to the
  * smaller id by code point), for distance-first policies. It walks the customer square's
- * list (sorted by a lower bound `lb` on the distance from any point of the square, see
- * SquareList) and keeps a small heap of the sites looked at so far that are in the circle
- * and statically eligible, keyed by their exact chord to the customer. The heap's top may be
- * handed out once the next unread site's lb exceeds the top's chord: that site, and every
- * one after it, is at least a metre farther (SQUARE_REACH_M's margin), so nothing unread
- * can come first, ties included. A plan that takes the nearest few sites reads only the
- * sites about as near as they are, not the whole circle.
+ * list (sorted by distance from the square's centre, see SquareList) and keeps a small heap
+ * of the sites looked at so far that are in the circle and statically eligible, keyed by
+ * their exact chord to the customer. The heap's top may be handed out once the next unread
+ * entry's distance from the centre exceeds the top's chord plus the customer's offset from
+ * the centre: that site, and every one after it, is then farther than the top by at least
+ * half a metre, so nothing unread can come first, ties included. A plan that takes the
+ * nearest few sites reads only the sites about as near as they are, not the whole circle.
  */
 export class NearestRanking extends Ranking {
   private next_ = 0;
@@ -41,8 +41,10 @@ export class NearestRanking extends Ranking {
     /** The snapshot this ranking reads; slots from nextSlot() index it. */
     readonly layout: SiteLayout,
     private readonly list: SquareList,
-    /** Entries of `list` that can be in the circle (its prefix for this radius). */
+    /** Entries of `list` that can be in the circle (a prefix). */
     private readonly end: number,
+    /** The customer's offset from the square's centre (customerOffset). */
+    private readonly offset: number,
     private readonly circle: CustomerCircle,
     private readonly eligibility: Eligibility,
   ) {
@@ -61,9 +63,12 @@ export class NearestRanking extends Ranking {
 
   /** Like nextSite(), as the site's slot in `layout` (-1 when none is left). */
   nextSlot(): number {
-    const lb = this.list.lb;
+    const fromCentre = this.list.fromCentre;
     const listSlots = this.list.slots;
-    while (this.next_ < this.end && (this.size === 0 || lb[this.next_]! <= this.keys[0]!)) {
+    while (
+      this.next_ < this.end &&
+      (this.size === 0 || fromCentre[this.next_]! <= this.keys[0]! + this.offset)
+    ) {
       this.consider(listSlots[this.next_]!);
       this.next_ += 1;
     }
@@ -75,7 +80,7 @@ export class NearestRanking extends Ranking {
   /** Onto the heap if in the circle and statically eligible; the cheapest tests first. */
   private consider(slot: number): void {
     const layout = this.layout;
-    if (layout.statusOpen[slot] !== 1) return;
+    if (!layout.unpaused(slot)) return;
     const chordSq = this.circle.chordSqIfInside(layout, slot);
     if (chordSq < 0) return;
     const { now, minute, serviceType, exclude } = this.eligibility;

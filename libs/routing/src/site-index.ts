@@ -6,7 +6,7 @@ import { CustomerCircle } from './circle.ts';
 import { compileHours, isOpenCompiled, localTime } from './hours.ts';
 import { type Eligibility, NearestRanking } from './nearest-ranking.ts';
 import { type IndexedSite, PROVIDER, SiteLayout, STORE, unitVector } from './site-layout.ts';
-import { BUCKET_RESOLUTION, prefixEnd, SquareListCache } from './square-lists.ts';
+import { BUCKET_RESOLUTION, customerOffset, endFor, SquareListCache } from './square-lists.ts';
 import type { Candidate, RoutableSite } from './types.ts';
 
 export { BUCKET_RESOLUTION };
@@ -110,7 +110,7 @@ export class SiteIndex {
    */
   nearestFirst(point: Point, maxWalkMinutes: number, eligibility: Eligibility): NearestRanking | undefined {
     const circle = new CustomerCircle(point, maxWalkMinutes, this.circle);
-    const { layout, list, end } = this.listFor(circle, eligibility.serviceType);
+    const { layout, list, end, offset } = this.listFor(circle, eligibility.serviceType);
     // Nearly always the first entry: the list is sorted by distance from the square.
     let any = false;
     for (let i = 0; i < end && !any; i++) {
@@ -119,7 +119,7 @@ export class SiteIndex {
         circle.chordSqIfInside(layout, slot) >= 0 &&
         (eligibility.serviceType === undefined || layout.sites[slot]!.services.has(eligibility.serviceType));
     }
-    return any ? new NearestRanking(layout, list, end, circle, eligibility) : undefined;
+    return any ? new NearestRanking(layout, list, end, offset, circle, eligibility) : undefined;
   }
 
   private listFor(circle: CustomerCircle, serviceType: string | undefined) {
@@ -132,7 +132,8 @@ export class SiteIndex {
     }
     const kind = serviceType === undefined ? STORE : PROVIDER;
     const list = this.squares!.get(circle.point, circle.radiusMeters, kind);
-    return { layout: this.layout, list, end: prefixEnd(list, circle.radiusMeters) };
+    const offset = customerOffset(list, circle.x, circle.y, circle.z);
+    return { layout: this.layout, list, end: endFor(list, circle.radiusMeters, offset), offset };
   }
 
   /** Square lists and entries cached for the current layout (benchmark and tests). */

@@ -6,8 +6,11 @@ export const STORE = 1;
 export const PROVIDER = 2;
 
 const RAD = Math.PI / 180;
-/** Below any epoch minute a Date can hold: "not memoised yet". */
-const NO_MINUTE = -0x80000000;
+
+/** `state` of a paused site. */
+const PAUSED = -1;
+/** `state` of an open (unpaused) site whose hours have not been checked yet. */
+const UNKNOWN = -2;
 
 export function unitVector(point: Point): [number, number, number] {
   const lat = point.lat * RAD;
@@ -46,35 +49,32 @@ export interface BucketRun {
 export class SiteLayout {
   readonly count: number;
   readonly sites: RoutableSite[];
-  /** Unit vector of each slot's position, x, y, z: squared chords order like haversine. */
-  readonly xyz: Float64Array;
+  /**
+   * Four numbers a slot, in one array so that a slot's test touches one cache line: the unit
+   * vector of its position (x, y, z; squared chords order like haversine) and its state —
+   * PAUSED, UNKNOWN, or the open-now memo `2·minute + (open ? 1 : 0)` for the epoch minute
+   * it was last checked (hours have minute resolution).
+   */
+  readonly hot: Float64Array;
   /** STORE or PROVIDER. */
   readonly kind: Uint8Array;
-  /** 1 when the site's status is `open` (not paused). */
-  readonly statusOpen: Uint8Array;
   readonly buckets: ReadonlyMap<string, BucketRun>;
-  /** Open-now memo: the epoch minute it was computed for, and the answer. */
-  private readonly openMinute: Int32Array;
-  private readonly openNow: Uint8Array;
 
   /** `entries` must be sorted by bucket. */
   constructor(entries: readonly IndexedSite[]) {
     const count = entries.length;
     this.count = count;
     this.sites = entries.map((entry) => entry.site);
-    this.xyz = new Float64Array(count * 3);
+    this.hot = new Float64Array(count * 4);
     this.kind = new Uint8Array(count);
-    this.statusOpen = new Uint8Array(count);
-    this.openMinute = new Int32Array(count).fill(NO_MINUTE);
-    this.openNow = new Uint8Array(count);
     const buckets = new Map<string, BucketRun>();
     for (let slot = 0; slot < count; slot++) {
       const entry = entries[slot]!;
-      this.xyz[slot * 3] = entry.x;
-      this.xyz[slot * 3 + 1] = entry.y;
-      this.xyz[slot * 3 + 2] = entry.z;
+      this.hot[slot * 4] = entry.x;
+      this.hot[slot * 4 + 1] = entry.y;
+      this.hot[slot * 4 + 2] = entry.z;
+      this.hot[slot * 4 + 3] = entry.site.status === 'open' ? UNKNOWN : PAUSED;
       this.kind[slot] = entry.site.kind === 'store' ? STORE : PROVIDER;
-      this.statusOpen[slot] = entry.site.status === 'open' ? 1 : 0;
       const run = buckets.get(entry.bucket);
       if (run) run.end = slot + 1;
       else {
@@ -87,15 +87,23 @@ export class SiteLayout {
   }
 
   /**
-   * Is the slot's site open now by its opening hours? Memoised per slot and epoch minute
-   * (hours have minute resolution): a site near many customers is asked thousands of times
-   * a minute.
+   * Is the slot's site unpaused and open now by its opening hours? `minute` is the epoch
+   * minute of `now`. Memoised per slot and minute: a site near many customers is asked
+   * thousands of times a minute. (Before 1970 the memo is skipped.)
    */
   openAt(slot: number, now: Date, minute: number): boolean {
-    if (this.openMinute[slot] === minute) return this.openNow[slot] === 1;
+    const state = this.hot[slot * 4 + 3]!;
+    if (state === PAUSED) return false;
+    const memo = 2 * minute;
+    if (state === memo + 1) return true;
+    if (state === memo) return false;
     const open = this.sites[slot]!.isOpen(now);
-    this.openMinute[slot] = minute;
-    this.openNow[slot] = open ? 1 : 0;
+    if (minute >= 0) this.hot[slot * 4 + 3] = memo + (open ? 1 : 0);
     return open;
+  }
+
+  /** Is the slot's site unpaused? */
+  unpaused(slot: number): boolean {
+    return this.hot[slot * 4 + 3] !== PAUSED;
   }
 }

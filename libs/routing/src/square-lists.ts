@@ -39,38 +39,58 @@ export function chordOf(meters: number): number {
   return 2 * Math.sin(Math.min(meters / (2 * EARTH_RADIUS_M), Math.PI / 2));
 }
 
+/** Half a metre as a chord: what a customer's offset adds, so bounds hold strictly. */
+const OFFSET_MARGIN_CHORD = 0.5 / EARTH_RADIUS_M;
+
 /**
  * The sites of one kind that can be in the circle of some point of one square, for circles
- * up to `radiusMeters`, sorted by a lower bound on their distance from any point of the
- * square. Distances are chords of the unit sphere (they order like great-circle distances).
+ * up to `radiusMeters`, sorted by their distance from the square's centre c. Distances are
+ * chords of the unit sphere (they order like great-circle distances, and obey the triangle
+ * inequality).
  *
- * For a customer p in the square with centre c and a site s, the triangle inequality on
- * chords gives chord(p, s) ≥ chord(c, s) − chord(c, p) ≥ chord(c, s) − SQUARE_REACH_CHORD,
- * so `lb = max(0, chord(c, s) − SQUARE_REACH_CHORD)` is a lower bound on chord(p, s) —
- * strictly, by the metre of margin, whenever it is above 0. Hence:
- * - every site in p's circle of radius r has lb ≤ chordOf(r): it is in the list, and in
- *   the prefix `prefixEnd(r)`;
- * - every site after position i is at least lb[i] from p: a nearest-first walk may hand
- *   out a site at chord d once lb[i] > d for the first site i not looked at yet.
+ * For a customer p of the square and a site s, chord(p, s) ≥ chord(c, s) − chord(c, p). Let
+ * `offset` = chord(c, p) + OFFSET_MARGIN_CHORD (customerOffset; below SQUARE_REACH_CHORD by
+ * at least half a metre). Then:
+ * - every site in p's circle of radius r has chord(c, s) ≤ chordOf(r)·(1 + CHORD_SLACK) +
+ *   offset: it is in the list (built for the largest offset), and before `endFor(r, offset)`;
+ * - every site at position i or after is farther from p than fromCentre[i] − offset, by
+ *   the half-metre margin: a nearest-first walk may hand out a site at chord d once
+ *   fromCentre[i] > d + offset for the first site i not looked at yet, ties included.
+ * The bound uses the customer's own offset, not the square's worst case, so a customer near
+ * the centre reads fewer sites.
  */
 export interface SquareList {
+  /** The square: floor(lat / SQUARE_DEGREES), floor(lng / SQUARE_DEGREES). */
+  readonly latIndex: number;
+  readonly lngIndex: number;
   /** Circles up to this radius (metres) are covered. */
   readonly radiusMeters: number;
+  /** Unit vector of the square's centre. */
+  readonly cx: number;
+  readonly cy: number;
+  readonly cz: number;
   readonly slots: Int32Array;
-  /** Ascending. */
-  readonly lb: Float64Array;
+  /** chord(c, s) of each entry, ascending. */
+  readonly fromCentre: Float64Array;
 }
 
-/** How many entries of `list` can be in a circle of `radiusMeters` (≤ the list's own). */
-export function prefixEnd(list: SquareList, radiusMeters: number): number {
-  const lb = list.lb;
-  if (radiusMeters >= list.radiusMeters) return lb.length;
-  const limit = chordOf(radiusMeters) * (1 + CHORD_SLACK);
+/** See SquareList. `x, y, z`: the customer's unit vector. */
+export function customerOffset(list: SquareList, x: number, y: number, z: number): number {
+  const dx = list.cx - x;
+  const dy = list.cy - y;
+  const dz = list.cz - z;
+  return Math.sqrt(dx * dx + dy * dy + dz * dz) + OFFSET_MARGIN_CHORD;
+}
+
+/** How many entries of `list` can be in a circle of `radiusMeters` (≤ the list's own) around a customer at `offset`. */
+export function endFor(list: SquareList, radiusMeters: number, offset: number): number {
+  const fromCentre = list.fromCentre;
+  const limit = chordOf(radiusMeters) * (1 + CHORD_SLACK) + offset;
   let low = 0;
-  let high = lb.length;
+  let high = fromCentre.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (lb[mid]! <= limit) low = mid + 1;
+    if (fromCentre[mid]! <= limit) low = mid + 1;
     else high = mid;
   }
   return low;
@@ -85,7 +105,16 @@ const MAX_CACHED_ENTRIES = 2_000_000;
  * smaller circle as a prefix; a larger circle rebuilds it. Dropped with the layout.
  */
 export class SquareListCache {
-  private readonly lists = new Map<number, SquareList>();
+  /**
+   * One map a kind, keyed by the low 15 bits of each square index: a small integer key is
+   * much cheaper to look up than a larger number. Squares 82° apart share a key; the list
+   * says which square it is, and a mismatch rebuilds it.
+   */
+  private readonly lists = [
+    new Map<number, SquareList>(),
+    new Map<number, SquareList>(),
+    new Map<number, SquareList>(),
+  ];
   private entries = 0;
 
   constructor(
@@ -96,27 +125,35 @@ export class SquareListCache {
   get(point: Point, radiusMeters: number, kind: number): SquareList {
     const latIndex = Math.min(Math.floor(point.lat / SQUARE_DEGREES), Math.round(90 / SQUARE_DEGREES) - 1);
     const lngIndex = Math.floor(point.lng / SQUARE_DEGREES);
-    const key = ((latIndex + 40_000) * 160_000 + (lngIndex + 80_000)) * 4 + kind;
-    const cached = this.lists.get(key);
-    if (cached !== undefined && cached.radiusMeters >= radiusMeters) return cached;
+    const key = ((latIndex & 0x7fff) << 15) | (lngIndex & 0x7fff);
+    const lists = this.lists[kind]!;
+    const cached = lists.get(key);
+    if (
+      cached !== undefined &&
+      cached.radiusMeters >= radiusMeters &&
+      cached.latIndex === latIndex &&
+      cached.lngIndex === lngIndex
+    )
+      return cached;
     const list = buildSquareList(
       this.layout,
-      { lat: (latIndex + 0.5) * SQUARE_DEGREES, lng: (lngIndex + 0.5) * SQUARE_DEGREES },
+      latIndex,
+      lngIndex,
       Math.max(radiusMeters, this.minRadiusMeters),
       kind,
     );
     if (this.entries + list.slots.length > MAX_CACHED_ENTRIES) {
-      this.lists.clear();
+      for (const map of this.lists) map.clear();
       this.entries = 0;
     }
-    this.entries += list.slots.length - (cached?.slots.length ?? 0);
-    this.lists.set(key, list);
+    this.entries += list.slots.length - (lists.get(key)?.slots.length ?? 0);
+    lists.set(key, list);
     return list;
   }
 
   /** Lists and entries held (for tests and the benchmark's report). */
   stats(): { lists: number; entries: number } {
-    return { lists: this.lists.size, entries: this.entries };
+    return { lists: this.lists.reduce((sum, map) => sum + map.size, 0), entries: this.entries };
   }
 }
 
@@ -127,12 +164,19 @@ export class SquareListCache {
  * c's cell holds them all; a bucket whose centre is farther than limit + BUCKET_REACH_CHORD
  * holds none (triangle inequality again) and is skipped unread.
  */
-function buildSquareList(layout: SiteLayout, centre: Point, radiusMeters: number, kind: number): SquareList {
+function buildSquareList(
+  layout: SiteLayout,
+  latIndex: number,
+  lngIndex: number,
+  radiusMeters: number,
+  kind: number,
+): SquareList {
+  const centre = { lat: (latIndex + 0.5) * SQUARE_DEGREES, lng: (lngIndex + 0.5) * SQUARE_DEGREES };
   const [cx, cy, cz] = unitVector(centre);
   const limit = chordOf(radiusMeters) * (1 + CHORD_SLACK) + SQUARE_REACH_CHORD;
   const arcLimit = 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, limit / 2)) + 1;
   const bucketLimit = limit + BUCKET_REACH_CHORD;
-  const xyz = layout.xyz;
+  const hot = layout.hot;
   const kinds = layout.kind;
   const found: number[] = [];
   const bounds: number[] = [];
@@ -148,21 +192,21 @@ function buildSquareList(layout: SiteLayout, centre: Point, radiusMeters: number
     if (bx * bx + by * by + bz * bz > bucketLimit * bucketLimit) continue;
     for (let slot = run.start; slot < run.end; slot++) {
       if (kinds[slot] !== kind) continue;
-      const dx = xyz[slot * 3]! - cx;
-      const dy = xyz[slot * 3 + 1]! - cy;
-      const dz = xyz[slot * 3 + 2]! - cz;
+      const dx = hot[slot * 4]! - cx;
+      const dy = hot[slot * 4 + 1]! - cy;
+      const dz = hot[slot * 4 + 2]! - cz;
       const chord = Math.sqrt(dx * dx + dy * dy + dz * dz);
       if (chord > limit) continue;
       found.push(slot);
-      bounds.push(Math.max(0, chord - SQUARE_REACH_CHORD));
+      bounds.push(chord);
     }
   }
   const order = found.map((_, i) => i).sort((a, b) => bounds[a]! - bounds[b]! || found[a]! - found[b]!);
   const slots = new Int32Array(order.length);
-  const lb = new Float64Array(order.length);
+  const fromCentre = new Float64Array(order.length);
   order.forEach((at, i) => {
     slots[i] = found[at]!;
-    lb[i] = bounds[at]!;
+    fromCentre[i] = bounds[at]!;
   });
-  return { radiusMeters, slots, lb };
+  return { latIndex, lngIndex, radiusMeters, cx, cy, cz, slots, fromCentre };
 }
