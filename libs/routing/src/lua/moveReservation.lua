@@ -42,6 +42,34 @@ end
 local firstCapacityArg = 2 + 2 * lineCount
 local candidateCount = #ARGV - firstCapacityArg + 1
 local roomSomewhere = false
+
+-- As in reserveFirstEligible: one HMGET of on-hand per candidate, one of reservations
+-- only when every line is on hand.
+local skus, quantities = {}, {}
+for line = 1, lineCount do
+  skus[line] = ARGV[2 * line]
+  quantities[line] = tonumber(ARGV[1 + 2 * line])
+end
+
+local function hasAllLines(onHandKey, reservedKey)
+  if lineCount == 0 then
+    return true
+  end
+  local onHand = redis.call('HMGET', onHandKey, unpack(skus))
+  for line = 1, lineCount do
+    if tonumber(onHand[line] or '0') < quantities[line] then
+      return false
+    end
+  end
+  local reserved = redis.call('HMGET', reservedKey, unpack(skus))
+  for line = 1, lineCount do
+    if tonumber(onHand[line]) - tonumber(reserved[line] or '0') < quantities[line] then
+      return false
+    end
+  end
+  return true
+end
+
 for i = 1, candidateCount do
   local loadKey = KEYS[4 + 3 * (i - 1)]
   local onHandKey = KEYS[5 + 3 * (i - 1)]
@@ -49,19 +77,9 @@ for i = 1, candidateCount do
   local capacity = tonumber(ARGV[firstCapacityArg + i - 1])
   if tonumber(redis.call('GET', loadKey) or '0') < capacity then
     roomSomewhere = true
-    local hasAll = true
-    for line = 0, lineCount - 1 do
-      local sku = ARGV[2 + 2 * line]
-      local onHand = tonumber(redis.call('HGET', onHandKey, sku) or '0')
-      local reserved = tonumber(redis.call('HGET', reservedKey, sku) or '0')
-      if onHand - reserved < tonumber(ARGV[3 + 2 * line]) then
-        hasAll = false
-        break
-      end
-    end
-    if hasAll then
-      for line = 0, lineCount - 1 do
-        redis.call('HINCRBY', reservedKey, ARGV[2 + 2 * line], tonumber(ARGV[3 + 2 * line]))
+    if hasAllLines(onHandKey, reservedKey) then
+      for line = 1, lineCount do
+        redis.call('HINCRBY', reservedKey, skus[line], quantities[line])
       end
       redis.call('INCR', loadKey)
       return { 1, i }

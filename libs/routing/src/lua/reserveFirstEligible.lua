@@ -50,6 +50,34 @@ local firstCandidateArg = 6 + 2 * lineCount
 local candidateCount = (#ARGV - firstCandidateArg + 1) / 2
 local roomSomewhere = false
 
+-- The lines' skus and quantities, read once: each candidate costs one HMGET of its
+-- on-hand (most misses end there: an sku the site does not stock) and, only if every
+-- line is on hand, one HMGET of its reservations.
+local skus, quantities = {}, {}
+for line = 1, lineCount do
+  skus[line] = ARGV[4 + 2 * line]
+  quantities[line] = tonumber(ARGV[5 + 2 * line])
+end
+
+local function hasAllLines(onHandKey, reservedKey)
+  if lineCount == 0 then
+    return true
+  end
+  local onHand = redis.call('HMGET', onHandKey, unpack(skus))
+  for line = 1, lineCount do
+    if tonumber(onHand[line] or '0') < quantities[line] then
+      return false
+    end
+  end
+  local reserved = redis.call('HMGET', reservedKey, unpack(skus))
+  for line = 1, lineCount do
+    if tonumber(onHand[line]) - tonumber(reserved[line] or '0') < quantities[line] then
+      return false
+    end
+  end
+  return true
+end
+
 for i = 1, candidateCount do
   local loadKey = KEYS[5 + 3 * (i - 1)]
   local onHandKey = KEYS[6 + 3 * (i - 1)]
@@ -58,20 +86,9 @@ for i = 1, candidateCount do
   local load = tonumber(redis.call('GET', loadKey) or '0')
   if load < capacity then
     roomSomewhere = true
-    local hasAll = true
-    for line = 0, lineCount - 1 do
-      local sku = ARGV[6 + 2 * line]
-      local quantity = tonumber(ARGV[7 + 2 * line])
-      local onHand = tonumber(redis.call('HGET', onHandKey, sku) or '0')
-      local reserved = tonumber(redis.call('HGET', reservedKey, sku) or '0')
-      if onHand - reserved < quantity then
-        hasAll = false
-        break
-      end
-    end
-    if hasAll then
-      for line = 0, lineCount - 1 do
-        redis.call('HINCRBY', reservedKey, ARGV[6 + 2 * line], tonumber(ARGV[7 + 2 * line]))
+    if hasAllLines(onHandKey, reservedKey) then
+      for line = 1, lineCount do
+        redis.call('HINCRBY', reservedKey, skus[line], quantities[line])
       end
       redis.call('INCR', loadKey)
       redis.call('ZADD', KEYS[3], ARGV[2], orderId)
