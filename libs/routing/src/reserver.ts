@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.ts';
-import { LuaScript } from './lua-script.ts';
+import { LuaScript, ScriptBatcher } from './lua-script.ts';
 import type { RankedCandidates } from './ranked.ts';
 import type { Candidate, OrderLine, UnroutableReason } from './types.ts';
 
@@ -42,14 +42,17 @@ export interface ReservationTarget {
  * ranked list only says in which order to try sites.
  */
 export class Reserver {
-  private readonly reserveScript = new LuaScript('reserveFirstEligible');
+  private readonly reserveScript: ScriptBatcher;
   private readonly releaseScript = new LuaScript('releasePending');
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly options: { pendingTtlMs: number; claimTtlMs: number; now?: () => number },
-  ) {}
+  ) {
+    // Concurrent orders share a round trip; each reservation is still its own script call.
+    this.reserveScript = new ScriptBatcher(new LuaScript('reserveFirstEligible'), redis);
+  }
 
   async reserve(
     target: ReservationTarget,
@@ -88,10 +91,7 @@ export class Reserver {
         keys.push(this.keys.load(id), this.keys.onHand(id), this.keys.reserved(id));
         args.push(candidate.site.capacity, id);
       }
-      const [code, value] = (await this.reserveScript.run(this.redis, keys, args)) as [
-        number,
-        string | number,
-      ];
+      const [code, value] = (await this.reserveScript.run(keys, args)) as [number, string | number];
       if (code === 1) return { kind: 'reserved', candidate: batch[Number(value) - 1]! };
       if (code === -1) return { kind: 'hot_state_missing' };
       if (code === -2) return { kind: 'replay', orderId: String(value) };

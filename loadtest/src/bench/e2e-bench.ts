@@ -62,9 +62,12 @@ export async function runE2eBench(
   const opsKey = randomBytes(24).toString('hex');
   const databaseUrl = withDatabase(options.databaseUrl, options.databaseName);
   const profileDir = mkdtempSync(join(tmpdir(), 'qh-bench-profile-'));
-  cleanup.add('remove the profile directory', async () =>
-    rmSync(profileDir, { recursive: true, force: true }),
-  );
+  // BENCH_KEEP_PROFILE=1 keeps the intake's .cpuprofile (open it in Chrome DevTools).
+  if (process.env.BENCH_KEEP_PROFILE) log(`the intake's CPU profile goes to ${profileDir}`);
+  else
+    cleanup.add('remove the profile directory', async () =>
+      rmSync(profileDir, { recursive: true, force: true }),
+    );
 
   const redis = connectRedis(options.redisUrl);
   await redis.connect();
