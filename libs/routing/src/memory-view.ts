@@ -59,14 +59,42 @@ class SiteQuantities {
 }
 
 /**
+ * The stocked-SKU bits of one site layout, by slot: bySku[sku][slot >> 5] has bit
+ * (slot & 31) set when the site in that slot has more than 0 of the SKU. Slots put nearby
+ * sites next to each other, so the sites one order walks through share a few words per line
+ * instead of each costing a cache miss. Made per SKU on first use, kept current by
+ * setAvailable, dropped when a new site appears.
+ */
+class SlotBits {
+  readonly bySku: (Int32Array | undefined)[] = [];
+  /** Site number + 1 of each slot (0: the site has no stock at all). */
+  readonly numbers: Int32Array;
+  /** Slot + 1 of each site number (0: not in the layout). */
+  readonly slots: Int32Array;
+
+  constructor(
+    readonly layout: SiteLayout,
+    siteNumbers: ReadonlyMap<string, number>,
+  ) {
+    this.numbers = new Int32Array(layout.count);
+    this.slots = new Int32Array(siteNumbers.size);
+    for (let slot = 0; slot < layout.count; slot++) {
+      const site = siteNumbers.get(layout.sites[slot]!.id);
+      if (site === undefined) continue;
+      this.numbers[slot] = site + 1;
+      this.slots[site] = slot + 1;
+    }
+  }
+}
+
+/**
  * Stock and load held in memory: the benchmark's stand-in for Redis, the oracle's
  * state, and the shape a local hint would take. Redis stays the authority in the service.
  *
- * Sites and SKUs are interned to numbers. Every site's "quantity above 0" bits live in one
- * shared Int32Array, `words` words a site, so the usual failed check (the site does not
- * stock one of the lines) reads a word or two of one array; only lines whose bit is set look
- * up their quantity. A check is one Map lookup (the site's number) and a few array reads,
- * instead of a chain of objects per site that a walk over many sites misses in cache.
+ * Sites and SKUs are interned to numbers. Per SKU, one bit per site says "more than 0
+ * available", so the usual failed check (the site does not stock one of the lines) reads a
+ * word per line; only when every bit is set are quantities looked up. A routing walk checks
+ * sites by layout slot (hasAllInSlot) against a slot-ordered copy of the bits.
  */
 export class MemoryStockView {
   /** Active orders per site id (absent: 0). */
@@ -74,29 +102,32 @@ export class MemoryStockView {
   private readonly skuNumbers = new Map<string, number>();
   private readonly siteNumbers = new Map<string, number>();
   private readonly quantities: SiteQuantities[] = [];
-  /** Bit (sku & 31) of word [site × words + (sku >> 5)]: that SKU's quantity is above 0. */
-  private positive = new Int32Array(0);
-  private words = 1;
-  private readonly layoutNumbers = new WeakMap<SiteLayout, Int32Array>();
+  /** Per SKU number: bit (site & 31) of word (site >> 5) set when the site has more than 0. */
+  private readonly bySite: Int32Array[] = [];
+  /** Words of each bySite array. */
+  private siteWords = 1;
+  private slotBits: SlotBits | undefined;
 
   setAvailable(siteId: string, sku: string, quantity: number): void {
     let skuNumber = this.skuNumbers.get(sku);
     if (skuNumber === undefined) {
       skuNumber = this.skuNumbers.size;
       this.skuNumbers.set(sku, skuNumber);
-      if (skuNumber >> 5 >= this.words) this.relayout(this.quantities.length, this.words * 2);
+      this.bySite.push(new Int32Array(this.siteWords));
     }
     let site = this.siteNumbers.get(siteId);
     if (site === undefined) {
       site = this.quantities.length;
       this.siteNumbers.set(siteId, site);
       this.quantities.push(new SiteQuantities());
-      if ((site + 1) * this.words > this.positive.length) this.relayout(Math.max(16, site * 2), this.words);
+      this.slotBits = undefined;
+      if (site >> 5 >= this.siteWords) this.growSites();
     }
     this.quantities[site]!.set(skuNumber, quantity);
-    const at = site * this.words + (skuNumber >> 5);
-    if (quantity > 0) this.positive[at]! |= 1 << (skuNumber & 31);
-    else this.positive[at]! &= ~(1 << (skuNumber & 31));
+    setBit(this.bySite[skuNumber]!, site, quantity > 0);
+    const slot = this.slotBits ? this.slotBits.slots[site]! - 1 : -1;
+    const bySlot = this.slotBits?.bySku[skuNumber];
+    if (slot >= 0 && bySlot) setBit(bySlot, slot, quantity > 0);
   }
 
   /** Available quantity of one SKU at one site (0 when never set). */
@@ -125,18 +156,47 @@ export class MemoryStockView {
 
   hasAllCompiled(siteId: string, lines: CompiledLines): boolean {
     const site = this.siteNumbers.get(siteId);
-    return site === undefined ? lines.skus.length === 0 : this.hasAllNumbered(site, lines);
-  }
-
-  private hasAllNumbered(site: number, lines: CompiledLines): boolean {
+    if (site === undefined) return lines.skus.length === 0;
     const { skus, quantities } = lines;
-    // The usual failure first, from the bits alone: a clear bit means at most 0 available.
-    const base = site * this.words;
     for (let i = 0; i < skus.length; i++) {
       const sku = skus[i]!;
-      if (quantities[i]! > 0 && (sku < 0 || (this.positive[base + (sku >> 5)]! & (1 << (sku & 31))) === 0))
-        return false;
+      if (quantities[i]! > 0 && (sku < 0 || !hasBit(this.bySite[sku]!, site))) return false;
     }
+    return this.quantitiesCover(site, lines);
+  }
+
+  /**
+   * hasAllCompiled for the site in `slot` of `bits.layout`, without looking its id up.
+   * `bits` comes from slotBitsFor() and is valid until the next setAvailable of a new site.
+   */
+  hasAllInSlot(bits: SlotBits, slot: number, lines: CompiledLines): boolean {
+    const site = bits.numbers[slot]! - 1;
+    if (site < 0) return lines.skus.length === 0;
+    const { skus, quantities } = lines;
+    for (let i = 0; i < skus.length; i++) {
+      const sku = skus[i]!;
+      if (quantities[i]! <= 0) continue;
+      if (sku < 0) return false;
+      const bySlot = bits.bySku[sku] ?? this.slotOrdered(bits, sku);
+      if (!hasBit(bySlot, slot)) return false;
+    }
+    return this.quantitiesCover(site, lines);
+  }
+
+  /** The slot-ordered bits for `layout` (made when a different layout, or a new site, comes along). */
+  slotBitsFor(layout: SiteLayout): SlotBits {
+    if (this.slotBits?.layout !== layout) this.slotBits = new SlotBits(layout, this.siteNumbers);
+    return this.slotBits;
+  }
+
+  /** Is the site at or over its capacity? */
+  full(siteId: string, capacity: number): boolean {
+    return this.load.size !== 0 && (this.load.get(siteId) ?? 0) >= capacity;
+  }
+
+  /** Every line's quantity at the site (after the bits said it may be there). */
+  private quantitiesCover(site: number, lines: CompiledLines): boolean {
+    const { skus, quantities } = lines;
     const table = this.quantities[site]!;
     for (let i = 0; i < skus.length; i++) {
       const sku = skus[i]!;
@@ -145,46 +205,34 @@ export class MemoryStockView {
     return true;
   }
 
-  /**
-   * hasAllCompiled for the site in `slot` of a site layout, without looking its id up:
-   * `numbers` (from numbersFor) memoises each slot's site number + 1 (0: not known yet).
-   */
-  hasAllInSlot(numbers: Int32Array, layout: SiteLayout, slot: number, lines: CompiledLines): boolean {
-    let site = numbers[slot]! - 1;
-    if (site < 0) {
-      site = this.siteNumbers.get(layout.sites[slot]!.id) ?? -1;
-      // A site with no stock yet may get some later: only a number found is memoised.
-      if (site < 0) return lines.skus.length === 0;
-      numbers[slot] = site + 1;
+  private slotOrdered(bits: SlotBits, sku: number): Int32Array {
+    const bySlot = new Int32Array((bits.numbers.length >> 5) + 1);
+    const bySite = this.bySite[sku]!;
+    for (let slot = 0; slot < bits.numbers.length; slot++) {
+      const site = bits.numbers[slot]! - 1;
+      if (site >= 0 && hasBit(bySite, site)) setBit(bySlot, slot, true);
     }
-    return this.hasAllNumbered(site, lines);
+    bits.bySku[sku] = bySlot;
+    return bySlot;
   }
 
-  /** The per-slot memo of site numbers for one layout (kept while the layout lives). */
-  numbersFor(layout: SiteLayout): Int32Array {
-    let numbers = this.layoutNumbers.get(layout);
-    if (numbers === undefined) {
-      numbers = new Int32Array(layout.count);
-      this.layoutNumbers.set(layout, numbers);
+  private growSites(): void {
+    this.siteWords *= 2;
+    for (let sku = 0; sku < this.bySite.length; sku++) {
+      const grown = new Int32Array(this.siteWords);
+      grown.set(this.bySite[sku]!);
+      this.bySite[sku] = grown;
     }
-    return numbers;
   }
+}
 
-  /** Is the site at or over its capacity? */
-  full(siteId: string, capacity: number): boolean {
-    return this.load.size !== 0 && (this.load.get(siteId) ?? 0) >= capacity;
-  }
+function hasBit(words: Int32Array, at: number): boolean {
+  return (words[at >> 5]! & (1 << (at & 31))) !== 0;
+}
 
-  /** Room for `sites` sites of `words` words each, keeping every bit. */
-  private relayout(sites: number, words: number): void {
-    const positive = new Int32Array(sites * words);
-    const count = this.quantities.length;
-    for (let site = 0; site < count; site++)
-      for (let word = 0; word < this.words; word++)
-        positive[site * words + word] = this.positive[site * this.words + word] ?? 0;
-    this.positive = positive;
-    this.words = words;
-  }
+function setBit(words: Int32Array, at: number, on: boolean): void {
+  if (on) words[at >> 5]! |= 1 << (at & 31);
+  else words[at >> 5]! &= ~(1 << (at & 31));
 }
 
 export interface CompiledLines {
@@ -216,13 +264,13 @@ export function decideInMemory(
 /** decideInMemory over a nearest-first ranking: slots all the way, a candidate only for the choice. */
 function decideBySlot(ranked: NearestRanking, view: MemoryStockView, lines: CompiledLines): Decision {
   const layout = ranked.layout;
-  const numbers = view.numbersFor(layout);
+  const bits = view.slotBitsFor(layout);
   const anyLoad = view.load.size !== 0;
   let roomSomewhere = false;
   for (let slot = ranked.nextSlot(); slot >= 0; slot = ranked.nextSlot()) {
     if (anyLoad && view.full(layout.sites[slot]!.id, layout.sites[slot]!.capacity)) continue;
     roomSomewhere = true;
-    if (view.hasAllInSlot(numbers, layout, slot, lines))
+    if (view.hasAllInSlot(bits, slot, lines))
       return { ok: true, chosen: ranked.candidateOf(layout.sites[slot]!) };
   }
   return { ok: false, reason: roomSomewhere ? 'out_of_stock' : 'no_open_site' };

@@ -329,6 +329,31 @@ describe('MemoryStockView', () => {
     expect(view.hasAll('nobody', [])).toBe(true);
   });
 
+  it('decideInMemory sees every stock change made between decisions, by slot as by id', () => {
+    const draw = random(5);
+    const customer = { lat: 31.24, lng: 121.48 };
+    const sites = Array.from({ length: 60 }, (_, i) =>
+      site(`m${i}`, offset(customer, (draw() - 0.5) * 1_500, (draw() - 0.5) * 1_500)),
+    );
+    const index = indexOf(sites);
+    const view = new MemoryStockView();
+    const skus = ['a', 'b', 'c', 'd'];
+    // Only half the sites have any stock at first; the others appear later.
+    for (const s of sites.slice(0, 30))
+      for (const sku of skus) view.setAvailable(s.id, sku, Math.floor(draw() * 3));
+    const request = { point: customer, maxWalkMinutes: 15 };
+    for (let round = 0; round < 300; round++) {
+      const items = skus
+        .filter(() => draw() < 0.5)
+        .map((sku) => ({ sku, quantity: 1 + Math.floor(draw() * 2) }));
+      const decision = decideInMemory(planRoute(index, request, NOW), view, items);
+      const nearestWithStock = expectedOrder(sites, request, NOW).find((id) => view.hasAll(id, items));
+      expect(decision.ok ? decision.chosen.site.id : undefined).toBe(nearestWithStock);
+      const changed = sites[Math.floor(draw() * sites.length)]!;
+      view.setAvailable(changed.id, skus[Math.floor(draw() * skus.length)]!, Math.floor(draw() * 4) - 1);
+    }
+  });
+
   it('decideInMemory returns the nearest site with room and stock, else why not', () => {
     const customer = { lat: 31.24, lng: 121.48 };
     const index = indexOf([
