@@ -287,6 +287,24 @@ describe('no_site_in_radius, no_open_site and changes to sites', () => {
     expect(planRoute(index, request, NOW)).toEqual({ ok: false, reason: 'no_site_in_radius' });
   });
 
+  it('sees new hours, an unpause and a change of kind in place at the next query', () => {
+    const index = indexOf([site('a', offset(customer, 100, 0)), site('b', offset(customer, 200, 0))]);
+    expect(rankedIds(index, request)).toEqual(['a', 'b']);
+    index.upsert(site('a', offset(customer, 100, 0), { isOpen: () => false }));
+    expect(rankedIds(index, request)).toEqual(['b']);
+    index.upsert(site('b', offset(customer, 200, 0), { status: 'paused' }));
+    expect(decideInMemory(planRoute(index, request, NOW), view)).toEqual({
+      ok: false,
+      reason: 'no_open_site',
+    });
+    index.upsert(site('a', offset(customer, 100, 0)));
+    index.upsert(site('b', offset(customer, 200, 0)));
+    expect(rankedIds(index, request)).toEqual(['a', 'b']);
+    index.upsert(site('a', offset(customer, 100, 0), { kind: 'provider', services: new Set(['repair']) }));
+    expect(rankedIds(index, request)).toEqual(['b']);
+    expect(rankedIds(index, { ...request, serviceType: 'repair' })).toEqual(['a']);
+  });
+
   it('a ranking that started keeps its snapshot while the index changes', () => {
     const index = indexOf([site('a', offset(customer, 100, 0)), site('b', offset(customer, 200, 0))]);
     const plan = planRoute(index, request, NOW);

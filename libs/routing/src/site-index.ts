@@ -60,7 +60,23 @@ export class SiteIndex {
     return this.sites.get(id)?.site;
   }
 
+  /**
+   * A site that keeps its position and kind (a pause, new hours, a new capacity: the usual
+   * changes) is replaced in the current layout in place, so the square lists stay valid;
+   * anything else makes a new layout, and every list is rebuilt on first use.
+   */
   upsert(site: RoutableSite): void {
+    const previous = this.sites.get(site.id);
+    if (
+      previous &&
+      previous.site.lat === site.lat &&
+      previous.site.lng === site.lng &&
+      previous.site.kind === site.kind
+    ) {
+      previous.site = site;
+      this.layout?.replace(site);
+      return;
+    }
     const [x, y, z] = unitVector(site);
     const bucket = latLngToCell(site.lat, site.lng, BUCKET_RESOLUTION);
     this.sites.set(site.id, { site, bucket, x, y, z });

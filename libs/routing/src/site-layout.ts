@@ -39,12 +39,12 @@ export interface BucketRun {
 }
 
 /**
- * One consistent snapshot of every site, by slot (an int), in the typed arrays that
- * routing's hot loops read: no object is touched to decide position, kind, status or
- * "open now". Slots are grouped by bucket in H3 order, which keeps nearby sites near each
- * other in memory. SiteIndex builds a new layout after any change (upsert, remove, status)
- * and never mutates one, except for the open-now memo, so a ranking that started on a
- * layout can keep reading it while the index moves on.
+ * Every site by slot (an int), in the typed arrays that routing's hot loops read: no object
+ * is touched to decide position, kind, pause or "open now". Slots are grouped by bucket in
+ * H3 order, which keeps nearby sites near each other in memory. SiteIndex builds a new
+ * layout when a site is added, removed, moved or changes kind (a ranking under way keeps
+ * the one it started on); a new version of a site in place (status, hours, capacity) is
+ * written into the current layout (replace).
  */
 export class SiteLayout {
   readonly count: number;
@@ -59,6 +59,7 @@ export class SiteLayout {
   /** STORE or PROVIDER. */
   readonly kind: Uint8Array;
   readonly buckets: ReadonlyMap<string, BucketRun>;
+  private readonly slotOf = new Map<string, number>();
 
   /** `entries` must be sorted by bucket. */
   constructor(entries: readonly IndexedSite[]) {
@@ -75,6 +76,7 @@ export class SiteLayout {
       this.hot[slot * 4 + 2] = entry.z;
       this.hot[slot * 4 + 3] = entry.site.status === 'open' ? UNKNOWN : PAUSED;
       this.kind[slot] = entry.site.kind === 'store' ? STORE : PROVIDER;
+      this.slotOf.set(entry.site.id, slot);
       const run = buckets.get(entry.bucket);
       if (run) run.end = slot + 1;
       else {
@@ -100,6 +102,17 @@ export class SiteLayout {
     const open = this.sites[slot]!.isOpen(now);
     if (minute >= 0) this.hot[slot * 4 + 3] = memo + (open ? 1 : 0);
     return open;
+  }
+
+  /**
+   * A new version of a site at the same position and of the same kind: its status and
+   * hours take effect at once (the open-now memo starts over), for rankings under way too.
+   */
+  replace(site: RoutableSite): void {
+    const slot = this.slotOf.get(site.id);
+    if (slot === undefined) return;
+    this.sites[slot] = site;
+    this.hot[slot * 4 + 3] = site.status === 'open' ? UNKNOWN : PAUSED;
   }
 
   /** Is the slot's site unpaused? */
