@@ -31,6 +31,15 @@ const SQUARE_REACH_CHORD = SQUARE_REACH_M / EARTH_RADIUS_M;
 /** Chord of the largest distance from a bucket's centre to a point of its cell. */
 const BUCKET_REACH_CHORD = maxCellCircumradius(BUCKET_RESOLUTION) / EARTH_RADIUS_M;
 
+/**
+ * The bucket disks that lists are built from are shared by 4 × 4 squares (a "block" of
+ * 0.01°): an H3 disk costs more than the list itself. A block's points are within
+ * BLOCK_REACH_M of its centre, by the same argument as SQUARE_REACH_M.
+ */
+const BLOCK_SQUARES = 4;
+const BLOCK_DEGREES = SQUARE_DEGREES * BLOCK_SQUARES;
+const BLOCK_REACH_M = EARTH_RADIUS_M * (BLOCK_DEGREES / 2) * RAD * Math.SQRT2 + 1;
+
 /** Relative slack on a circle's chord: far above rounding (~1e-12), far below a millimetre. */
 export const CHORD_SLACK = 1e-9;
 
@@ -116,6 +125,8 @@ export class SquareListCache {
     new Map<number, SquareList>(),
   ];
   private entries = 0;
+  /** Bucket disks by block, keyed like the lists (see blockRuns). */
+  private readonly blocks = new Map<number, BlockRuns>();
 
   constructor(
     private readonly layout: SiteLayout,
@@ -135,20 +146,57 @@ export class SquareListCache {
       cached.lngIndex === lngIndex
     )
       return cached;
+    const radius = Math.max(radiusMeters, this.minRadiusMeters);
     const list = buildSquareList(
       this.layout,
+      this.blockRuns(latIndex, lngIndex, radius),
       latIndex,
       lngIndex,
-      Math.max(radiusMeters, this.minRadiusMeters),
+      radius,
       kind,
     );
     if (this.entries + list.slots.length > MAX_CACHED_ENTRIES) {
       for (const map of this.lists) map.clear();
+      this.blocks.clear();
       this.entries = 0;
     }
     this.entries += list.slots.length - (lists.get(key)?.slots.length ?? 0);
     lists.set(key, list);
     return list;
+  }
+
+  /**
+   * The non-empty buckets that can hold a site of some square of the block within
+   * `radiusMeters` (plus the square's reach) of a point of it: the coverK disk around the
+   * block centre's cell for the list limit's arc plus BLOCK_REACH_M (every square centre is
+   * within that of the block centre). As [start, end, cx, cy, cz] per bucket.
+   */
+  private blockRuns(latIndex: number, lngIndex: number, radiusMeters: number): BlockRuns {
+    const blockLat = Math.floor(latIndex / BLOCK_SQUARES);
+    const blockLng = Math.floor(lngIndex / BLOCK_SQUARES);
+    const key = ((blockLat & 0x7fff) << 15) | (blockLng & 0x7fff);
+    const cached = this.blocks.get(key);
+    if (
+      cached !== undefined &&
+      cached.radiusMeters >= radiusMeters &&
+      cached.blockLat === blockLat &&
+      cached.blockLng === blockLng
+    )
+      return cached;
+    const lat = (blockLat + 0.5) * BLOCK_DEGREES;
+    const lng = (blockLng + 0.5) * BLOCK_DEGREES;
+    const reach = listArcLimit(radiusMeters) + BLOCK_REACH_M;
+    const found: number[] = [];
+    for (const cell of gridDisk(
+      latLngToCell(lat, lng, BUCKET_RESOLUTION),
+      coverK(reach, BUCKET_RESOLUTION),
+    )) {
+      const run = this.layout.buckets.get(cell);
+      if (run) found.push(run.start, run.end, run.cx, run.cy, run.cz);
+    }
+    const runs = { blockLat, blockLng, radiusMeters, runs: Float64Array.from(found) };
+    this.blocks.set(key, runs);
+    return runs;
   }
 
   /** Lists and entries held (for tests and the benchmark's report). */
@@ -157,40 +205,55 @@ export class SquareListCache {
   }
 }
 
+interface BlockRuns {
+  readonly blockLat: number;
+  readonly blockLng: number;
+  readonly radiusMeters: number;
+  readonly runs: Float64Array;
+}
+
+/** The chord limit of a square's list for circles up to `radiusMeters` (see buildSquareList). */
+function listLimit(radiusMeters: number): number {
+  return chordOf(radiusMeters) * (1 + CHORD_SLACK) + SQUARE_REACH_CHORD;
+}
+
+/** The arc under listLimit, a metre more for rounding. */
+function listArcLimit(radiusMeters: number): number {
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, listLimit(radiusMeters) / 2)) + 1;
+}
+
 /**
- * The list of a square with centre `centre`: every site of `kind` with
- * chord(c, s) ≤ chordOf(radius)·(1 + CHORD_SLACK) + SQUARE_REACH_CHORD. Those are within
- * 2R·asin(limit / 2) of c (a metre more for rounding), so coverK's disk of buckets around
- * c's cell holds them all; a bucket whose centre is farther than limit + BUCKET_REACH_CHORD
- * holds none (triangle inequality again) and is skipped unread.
+ * The list of a square with centre c: every site of `kind` with chord(c, s) ≤ listLimit.
+ * Those are within listArcLimit of c, so within listArcLimit + BLOCK_REACH_M of the block's
+ * centre, so in the block's buckets (coverK); a bucket whose centre is farther from c than
+ * limit + BUCKET_REACH_CHORD holds none (triangle inequality again) and is skipped unread.
  */
 function buildSquareList(
   layout: SiteLayout,
+  block: BlockRuns,
   latIndex: number,
   lngIndex: number,
   radiusMeters: number,
   kind: number,
 ): SquareList {
-  const centre = { lat: (latIndex + 0.5) * SQUARE_DEGREES, lng: (lngIndex + 0.5) * SQUARE_DEGREES };
-  const [cx, cy, cz] = unitVector(centre);
-  const limit = chordOf(radiusMeters) * (1 + CHORD_SLACK) + SQUARE_REACH_CHORD;
-  const arcLimit = 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, limit / 2)) + 1;
+  const [cx, cy, cz] = unitVector({
+    lat: (latIndex + 0.5) * SQUARE_DEGREES,
+    lng: (lngIndex + 0.5) * SQUARE_DEGREES,
+  });
+  const limit = listLimit(radiusMeters);
   const bucketLimit = limit + BUCKET_REACH_CHORD;
   const hot = layout.hot;
   const kinds = layout.kind;
+  const runs = block.runs;
   const found: number[] = [];
   const bounds: number[] = [];
-  for (const cell of gridDisk(
-    latLngToCell(centre.lat, centre.lng, BUCKET_RESOLUTION),
-    coverK(arcLimit, BUCKET_RESOLUTION),
-  )) {
-    const run = layout.buckets.get(cell);
-    if (run === undefined) continue;
-    const bx = run.cx - cx;
-    const by = run.cy - cy;
-    const bz = run.cz - cz;
+  for (let r = 0; r < runs.length; r += 5) {
+    const bx = runs[r + 2]! - cx;
+    const by = runs[r + 3]! - cy;
+    const bz = runs[r + 4]! - cz;
     if (bx * bx + by * by + bz * bz > bucketLimit * bucketLimit) continue;
-    for (let slot = run.start; slot < run.end; slot++) {
+    const end = runs[r + 1]!;
+    for (let slot = runs[r]!; slot < end; slot++) {
       if (kinds[slot] !== kind) continue;
       const dx = hot[slot * 4]! - cx;
       const dy = hot[slot * 4 + 1]! - cy;
@@ -201,12 +264,24 @@ function buildSquareList(
       bounds.push(chord);
     }
   }
-  const order = found.map((_, i) => i).sort((a, b) => bounds[a]! - bounds[b]! || found[a]! - found[b]!);
-  const slots = new Int32Array(order.length);
-  const fromCentre = new Float64Array(order.length);
-  order.forEach((at, i) => {
-    slots[i] = found[at]!;
-    fromCentre[i] = bounds[at]!;
-  });
+  // Insertion sort by distance (then slot): a few hundred entries, arriving bucket by bucket.
+  const count = found.length;
+  const slots = new Int32Array(count);
+  const fromCentre = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const chord = bounds[i]!;
+    const slot = found[i]!;
+    let at = i;
+    while (
+      at > 0 &&
+      (fromCentre[at - 1]! > chord || (fromCentre[at - 1] === chord && slots[at - 1]! > slot))
+    ) {
+      fromCentre[at] = fromCentre[at - 1]!;
+      slots[at] = slots[at - 1]!;
+      at -= 1;
+    }
+    fromCentre[at] = chord;
+    slots[at] = slot;
+  }
   return { latIndex, lngIndex, radiusMeters, cx, cy, cz, slots, fromCentre };
 }
