@@ -32,7 +32,7 @@ export interface Eligibility {
  * nearest few sites reads only the sites about as near as they are, not the whole circle.
  */
 export class NearestRanking extends Ranking {
-  private next_ = 0;
+  private nextEntry = 0;
   private size = 0;
   private readonly keys: number[] = [];
   private readonly slots: number[] = [];
@@ -53,7 +53,7 @@ export class NearestRanking extends Ranking {
 
   /** List entries read so far (for the benchmark: compare with `taken`). */
   get read(): number {
-    return this.next_;
+    return this.nextEntry;
   }
 
   nextSite(): RoutableSite | undefined {
@@ -66,11 +66,11 @@ export class NearestRanking extends Ranking {
     const fromCentre = this.list.fromCentre;
     const listSlots = this.list.slots;
     while (
-      this.next_ < this.end &&
-      (this.size === 0 || fromCentre[this.next_]! <= this.keys[0]! + this.offset)
+      this.nextEntry < this.end &&
+      (this.size === 0 || fromCentre[this.nextEntry]! <= this.keys[0]! + this.offset)
     ) {
-      this.consider(listSlots[this.next_]!);
-      this.next_ += 1;
+      this.consider(listSlots[this.nextEntry]!);
+      this.nextEntry += 1;
     }
     if (this.size === 0) return -1;
     this.taken += 1;
