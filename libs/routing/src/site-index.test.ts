@@ -239,6 +239,62 @@ describe('ties and the edge of the circle', () => {
   });
 });
 
+describe('anywhere on the globe', () => {
+  it('no point of a square is farther from its centre than SQUARE_REACH_M less its metre of margin', () => {
+    const draw = random(13);
+    let farthest = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const lat = (draw() - 0.5) * 179.99;
+      const lng = (draw() - 0.5) * 359.99;
+      const base = { lat: Math.floor(lat / SQUARE_DEGREES), lng: Math.floor(lng / SQUARE_DEGREES) };
+      const centre = { lat: (base.lat + 0.5) * SQUARE_DEGREES, lng: (base.lng + 0.5) * SQUARE_DEGREES };
+      const corner = {
+        lat: (base.lat + (i & 1)) * SQUARE_DEGREES,
+        lng: (base.lng + ((i >> 1) & 1)) * SQUARE_DEGREES,
+      };
+      farthest = Math.max(farthest, haversineMeters(centre, corner), haversineMeters(centre, { lat, lng }));
+    }
+    expect(farthest).toBeLessThanOrEqual(SQUARE_REACH_M - 1);
+    expect(farthest).toBeGreaterThan(SQUARE_REACH_M - 1.5);
+  });
+
+  it('ranks exactly across the antimeridian, at high latitude and near the equator', () => {
+    const draw = random(17);
+    let ranked = 0;
+    for (const centre of [
+      { lat: 10, lng: 179.9995 },
+      { lat: -33.9, lng: -179.9998 },
+      { lat: 78.2, lng: 15.6 },
+      { lat: 0.0001, lng: 0.0001 },
+    ]) {
+      const sites: RoutableSite[] = [];
+      for (let i = 0; i < 300; i++) {
+        const at = offset(centre, (draw() - 0.5) * 2_500, (draw() - 0.5) * 2_500);
+        sites.push(
+          site(`g${i}`, {
+            lat: at.lat,
+            lng: at.lng > 180 ? at.lng - 360 : at.lng < -180 ? at.lng + 360 : at.lng,
+          }),
+        );
+      }
+      const index = indexOf(sites);
+      for (let i = 0; i < 40; i++) {
+        const at = offset(centre, (draw() - 0.5) * 1_500, (draw() - 0.5) * 1_500);
+        const point = {
+          lat: at.lat,
+          lng: at.lng > 180 ? at.lng - 360 : at.lng < -180 ? at.lng + 360 : at.lng,
+        };
+        const request = { point, maxWalkMinutes: 5 + Math.floor(draw() * 11) };
+        const got = rankedIds(index, request);
+        const expected = expectedOrder(sites, request, NOW);
+        expect(got === 'none' ? [] : got).toEqual(expected);
+        ranked += expected.length;
+      }
+    }
+    expect(ranked).toBeGreaterThan(4 * 40 * 5);
+  });
+});
+
 describe('no_site_in_radius, no_open_site and changes to sites', () => {
   const customer = { lat: 31.24, lng: 121.48 };
   const request: RoutingRequest = { point: customer, maxWalkMinutes: 15 };
