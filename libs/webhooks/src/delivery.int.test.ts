@@ -259,7 +259,7 @@ describe('webhook outbox and delivery (real PostgreSQL, Redis, BullMQ and an HTT
       ]);
     });
     await db.sql.begin(async (tx) => {
-      await outbox.record(tx, statusChange(first, mine.keyId, 'ready'));
+      await outbox.record(tx, statusChange(first, mine.keyId, 'picked_up'));
     });
     const rows = await db.sql<{ order_id: string; seq: number; type: string; body: string }[]>`
       select order_id, seq, type, body from webhook_messages
@@ -269,7 +269,7 @@ describe('webhook outbox and delivery (real PostgreSQL, Redis, BullMQ and an HTT
     expect(of(first)).toEqual([
       [1, 'order.assigned'],
       [2, 'order.accepted'],
-      [3, 'order.ready'],
+      [3, 'order.picked_up'],
     ]);
     expect(of(second)).toEqual([[1, 'order.assigned']]);
     // The body is stored as the exact text that is signed and sent.

@@ -25,6 +25,9 @@ export interface WebhookOutboxOptions {
  * service's sweep within a few seconds.
  */
 export class WebhookOutbox implements StatusChangeListener {
+  /** Changes whose key had no webhook when they were recorded. */
+  private readonly silent = new WeakSet<StatusChange>();
+
   constructor(private readonly options: WebhookOutboxOptions) {}
 
   async record(tx: Queryable, change: StatusChange): Promise<void> {
@@ -37,7 +40,19 @@ export class WebhookOutbox implements StatusChangeListener {
    */
   async recordMany(tx: Queryable, changes: readonly StatusChange[]): Promise<void> {
     if (changes.length === 0) return;
-    const rows = changes.map((change) => ({
+    // Most platforms have no webhook: ask first (a few bytes), and build and send the
+    // bodies only for the keys that have one.
+    const keys = [...new Set(changes.map((change) => change.platformKeyId))];
+    const hooked = new Set(
+      (
+        await tx<{ platform_key_id: string }[]>`
+          select distinct platform_key_id from webhooks where platform_key_id = any(${keys}::text[])`
+      ).map((row) => row.platform_key_id),
+    );
+    const messaged = changes.filter((change) => hooked.has(change.platformKeyId));
+    for (const change of changes) if (!hooked.has(change.platformKeyId)) this.silent.add(change);
+    if (messaged.length === 0) return;
+    const rows = messaged.map((change) => ({
       order_id: change.orderId,
       key_id: change.platformKeyId,
       type: `order.${change.status}`,
@@ -61,7 +76,9 @@ export class WebhookOutbox implements StatusChangeListener {
       join webhooks w on w.platform_key_id = c.key_id`;
   }
 
-  async afterCommit(changes: readonly StatusChange[]): Promise<void> {
+  async afterCommit(all: readonly StatusChange[]): Promise<void> {
+    // Changes recorded without a message have nothing to deliver.
+    const changes = all.filter((change) => !this.silent.has(change));
     if (changes.length === 0) return;
     const { queue, log } = this.options;
     let pairs: { webhookId: string; orderId: string }[];
