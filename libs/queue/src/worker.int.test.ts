@@ -118,7 +118,7 @@ describe('createQueueWorker (real Redis)', () => {
       data: { orderId, siteId, attempt: 1 },
       options: { delay: 60_000 },
     });
-    const before = (await acceptance.queue.getJobCounts('delayed')).delayed;
+    const before = (await acceptance.queue.getJobCounts('delayed')).delayed ?? 0;
     await expect(acceptance.addMany([timer('o_m1'), timer('o_m2', 'bad id!')])).rejects.toThrowError(
       /cannot add acceptanceTimeout: siteId/,
     );
