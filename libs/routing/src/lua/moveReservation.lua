@@ -43,8 +43,8 @@ local firstCapacityArg = 2 + 2 * lineCount
 local candidateCount = #ARGV - firstCapacityArg + 1
 local roomSomewhere = false
 
--- As in reserveFirstEligible: one HMGET of on-hand per candidate, one of reservations
--- only when every line is on hand.
+-- As in reserveFirstEligible: on-hand first, line by line, stopping at the first short
+-- line; reservations only when every line is on hand.
 local skus, quantities = {}, {}
 for line = 1, lineCount do
   skus[line] = ARGV[2 * line]
@@ -52,18 +52,16 @@ for line = 1, lineCount do
 end
 
 local function hasAllLines(onHandKey, reservedKey)
-  if lineCount == 0 then
-    return true
-  end
-  local onHand = redis.call('HMGET', onHandKey, unpack(skus))
+  local onHand = {}
   for line = 1, lineCount do
-    if tonumber(onHand[line] or '0') < quantities[line] then
+    onHand[line] = tonumber(redis.call('HGET', onHandKey, skus[line]) or '0')
+    if onHand[line] < quantities[line] then
       return false
     end
   end
-  local reserved = redis.call('HMGET', reservedKey, unpack(skus))
   for line = 1, lineCount do
-    if tonumber(onHand[line]) - tonumber(reserved[line] or '0') < quantities[line] then
+    local reserved = tonumber(redis.call('HGET', reservedKey, skus[line]) or '0')
+    if onHand[line] - reserved < quantities[line] then
       return false
     end
   end

@@ -50,9 +50,10 @@ local firstCandidateArg = 6 + 2 * lineCount
 local candidateCount = (#ARGV - firstCandidateArg + 1) / 2
 local roomSomewhere = false
 
--- The lines' skus and quantities, read once: each candidate costs one HMGET of its
--- on-hand (most misses end there: an sku the site does not stock) and, only if every
--- line is on hand, one HMGET of its reservations.
+-- The lines' skus and quantities, read once. A candidate's on-hand is read line by line
+-- and the walk stops at the first short line (most misses end after one HGET: an sku the
+-- site does not stock); reservations are read only when every line is on hand. (HMGET of
+-- all lines was measured slower: ~9.5 µs a call inside a script against ~3 µs for HGET.)
 local skus, quantities = {}, {}
 for line = 1, lineCount do
   skus[line] = ARGV[4 + 2 * line]
@@ -60,18 +61,16 @@ for line = 1, lineCount do
 end
 
 local function hasAllLines(onHandKey, reservedKey)
-  if lineCount == 0 then
-    return true
-  end
-  local onHand = redis.call('HMGET', onHandKey, unpack(skus))
+  local onHand = {}
   for line = 1, lineCount do
-    if tonumber(onHand[line] or '0') < quantities[line] then
+    onHand[line] = tonumber(redis.call('HGET', onHandKey, skus[line]) or '0')
+    if onHand[line] < quantities[line] then
       return false
     end
   end
-  local reserved = redis.call('HMGET', reservedKey, unpack(skus))
   for line = 1, lineCount do
-    if tonumber(onHand[line]) - tonumber(reserved[line] or '0') < quantities[line] then
+    local reserved = tonumber(redis.call('HGET', reservedKey, skus[line]) or '0')
+    if onHand[line] - reserved < quantities[line] then
       return false
     end
   end
