@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { bruteForceRoute } from './brute-force.ts';
 import { BENCH_CITY, type CityOptions, generateCity } from './city.ts';
-import { buildSiteIndex, buildStockView, choiceOf, DEFAULT_CIRCLE, routeInMemory } from './memory-city.ts';
+import {
+  buildSiteIndex,
+  buildStockView,
+  choiceOf,
+  DEFAULT_CIRCLE,
+  oracleStock,
+  routeInMemory,
+} from './memory-city.ts';
 import { seededRandom } from './random.ts';
 
 /** About the benchmark city's density, on a tenth of its area. */
@@ -20,9 +27,14 @@ describe('planRoute + decideInMemory against brute force', () => {
   const city = generateCity(SMALL);
   const index = buildSiteIndex(city);
   const view = buildStockView(city);
+  const stock = oracleStock(city);
   // Some stores at capacity, so that "no open site" also comes from load.
   const random = seededRandom('full-stores');
-  for (const site of city.sites) if (random.chance(0.05)) view.load.set(site.id, site.capacity);
+  for (const site of city.sites) {
+    if (!random.chance(0.05)) continue;
+    view.load.set(site.id, site.capacity);
+    stock.setLoad(site.id, site.capacity);
+  }
 
   it.each(INSTANTS)('agrees on every order at $why', ({ at }) => {
     const now = new Date(at);
@@ -30,7 +42,7 @@ describe('planRoute + decideInMemory against brute force', () => {
     const disagreements: string[] = [];
     for (const order of city.orders) {
       const indexed = choiceOf(routeInMemory(index, view, order, now));
-      const brute = choiceOf(bruteForceRoute(city.sites, view, order, now, DEFAULT_CIRCLE));
+      const brute = choiceOf(bruteForceRoute(city.sites, stock, order, now, DEFAULT_CIRCLE));
       const outcome = indexed.startsWith('unroutable:') ? indexed : 'routed';
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       if (indexed !== brute) disagreements.push(`${order.externalId}: ${indexed} vs ${brute}`);
@@ -44,17 +56,21 @@ describe('planRoute + decideInMemory against brute force', () => {
 
   it('finds no open site where every store in the circle is closed or full', () => {
     const now = new Date(INSTANTS[0]!.at);
-    for (const site of city.sites) view.load.set(site.id, site.capacity);
+    for (const site of city.sites) {
+      view.load.set(site.id, site.capacity);
+      stock.setLoad(site.id, site.capacity);
+    }
     try {
       const order = city.orders.find(
         (o) => !choiceOf(routeInMemory(index, view, o, now)).endsWith('radius'),
       )!;
       expect(choiceOf(routeInMemory(index, view, order, now))).toBe('unroutable:no_open_site');
-      expect(choiceOf(bruteForceRoute(city.sites, view, order, now, DEFAULT_CIRCLE))).toBe(
+      expect(choiceOf(bruteForceRoute(city.sites, stock, order, now, DEFAULT_CIRCLE))).toBe(
         'unroutable:no_open_site',
       );
     } finally {
       view.load.clear();
+      for (const site of city.sites) stock.setLoad(site.id, 0);
     }
   });
 });

@@ -1,7 +1,17 @@
 import type { OpeningWindow } from '@quarterhour/domain';
 import { type CircleSettings, haversineMeters, walkMinutes } from '@quarterhour/geo';
-import type { MemoryStockView, UnroutableReason } from '@quarterhour/routing';
+import type { UnroutableReason } from '@quarterhour/routing';
 import type { CityOrder, CitySite } from './city.ts';
+
+/**
+ * Stock and load as the oracle reads them: plain maps (see `oracleStock` in
+ * memory-city.ts), not the library's MemoryStockView, so a bug in the library's stock
+ * structures cannot hide by being in the reference too.
+ */
+export interface OracleStock {
+  onHand(siteId: string, sku: string): number;
+  load(siteId: string): number;
+}
 
 export type BruteForceDecision =
   | { ok: true; siteId: string; distanceMeters: number }
@@ -11,12 +21,12 @@ export type BruteForceDecision =
  * The routing rule of API.md "Orders", read literally and checked against every site: the
  * reference the indexed router must agree with, and the baseline it is measured against.
  * Shares nothing with the routing library but the distance formulas, which API.md fixes
- * ("The circle") and which live in @quarterhour/geo. Opening hours are evaluated here
+ * ("The circle") and which live in @quarterhour/geo (the library's reason type is a type). Opening hours are evaluated here
  * from the windows, independently of the library's compiled form.
  */
 export function bruteForceRoute(
   sites: readonly CitySite[],
-  view: MemoryStockView,
+  stock: OracleStock,
   order: CityOrder,
   now: Date,
   circle: CircleSettings,
@@ -31,9 +41,9 @@ export function bruteForceRoute(
     if (walkMinutes(distanceMeters, circle) > order.maxWalkMinutes) continue;
     candidates += 1;
     if (site.status !== 'open' || !isOpen(site, now)) continue;
-    if ((view.load.get(site.id) ?? 0) >= site.capacity) continue;
+    if (stock.load(site.id) >= site.capacity) continue;
     openCandidates += 1;
-    if (!view.hasAll(site.id, order.items)) continue;
+    if (!order.items.every((line) => stock.onHand(site.id, line.sku) >= line.quantity)) continue;
     if (distanceMeters < bestDistance || (distanceMeters === bestDistance && site.id < best!.id)) {
       best = site;
       bestDistance = distanceMeters;

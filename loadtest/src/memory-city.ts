@@ -8,7 +8,7 @@ import {
   routableSite,
   SiteIndex,
 } from '@quarterhour/routing';
-import type { BruteForceDecision } from './brute-force.ts';
+import type { BruteForceDecision, OracleStock } from './brute-force.ts';
 import { type City, type CityOrder, type CitySite, STOCK_ON_HAND } from './city.ts';
 
 /** API.md defaults: 80 m a minute, detour 1.3, so 15 minutes is 923 m in a straight line. */
@@ -41,6 +41,23 @@ export function buildStockView(city: City): MemoryStockView {
     for (const sku of city.stock[i]!) view.setAvailable(site.id, city.catalogue[sku]!, STOCK_ON_HAND);
   });
   return view;
+}
+
+/**
+ * The city's stock for the brute-force oracle, in plain maps built straight from the
+ * city (every stocked SKU at STOCK_ON_HAND), with loads set through `setLoad`.
+ */
+export function oracleStock(city: City): OracleStock & { setLoad(siteId: string, load: number): void } {
+  const stocked = new Map<string, Set<string>>();
+  city.sites.forEach((site, i) => {
+    stocked.set(site.id, new Set(Array.from(city.stock[i]!, (sku) => city.catalogue[sku]!)));
+  });
+  const loads = new Map<string, number>();
+  return {
+    onHand: (siteId, sku) => (stocked.get(siteId)?.has(sku) ? STOCK_ON_HAND : 0),
+    load: (siteId) => loads.get(siteId) ?? 0,
+    setLoad: (siteId, load) => void loads.set(siteId, load),
+  };
 }
 
 /** The library's decision for one order: plan (candidates, eligibility, ranking), then stock. */
