@@ -22,6 +22,8 @@ function arraySource(list: readonly Candidate[]): { take(count: number): Candida
  */
 const FIRST_BATCH = 8;
 const LATER_BATCH = 32;
+/** Sites whose keys are kept built; past this the cache starts again (a bound, not a tuning). */
+const KEY_CACHE_SITES = 200_000;
 
 export type ReserveOutcome =
   | { kind: 'reserved'; candidate: Candidate }
@@ -43,6 +45,7 @@ export interface ReservationTarget {
  */
 export class Reserver {
   private readonly reserveScript: ScriptBatcher;
+  private readonly keyCache = new Map<string, readonly [string, string, string]>();
   private readonly releaseScript = new LuaScript('releasePending');
 
   constructor(
@@ -88,7 +91,8 @@ export class Reserver {
       ];
       for (const candidate of batch) {
         const id = candidate.site.id;
-        keys.push(this.keys.load(id), this.keys.onHand(id), this.keys.reserved(id));
+        const [load, onHand, reserved] = this.siteKeys(id);
+        keys.push(load, onHand, reserved);
         args.push(candidate.site.capacity, id);
       }
       const [code, value] = (await this.reserveScript.run(keys, args)) as [number, string | number];
@@ -99,6 +103,20 @@ export class Reserver {
       if (batch.length === 0) break;
     }
     return { kind: 'unroutable', reason: roomSomewhere ? 'out_of_stock' : 'no_open_site' };
+  }
+
+  /**
+   * A site's three keys, built once: every order names the keys of eight candidates, and
+   * the same few thousand sites come up again and again.
+   */
+  private siteKeys(siteId: string): readonly [string, string, string] {
+    let keys = this.keyCache.get(siteId);
+    if (!keys) {
+      if (this.keyCache.size >= KEY_CACHE_SITES) this.keyCache.clear();
+      keys = [this.keys.load(siteId), this.keys.onHand(siteId), this.keys.reserved(siteId)];
+      this.keyCache.set(siteId, keys);
+    }
+    return keys;
   }
 
   /** Undoes a reservation whose order was not committed; false when it was no longer pending. */
