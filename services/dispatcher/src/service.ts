@@ -15,6 +15,11 @@ import {
 import { createLogger } from '@quarterhour/telemetry';
 import { openWebhookOutbox } from '@quarterhour/webhooks';
 import { acceptanceHandlers } from './acceptance.ts';
+import { type OverdueSweeper, startOverdueSweeper } from './overdue.ts';
+
+/** How often the dispatcher looks for orders whose acceptance timer was lost, and how late they must be. */
+const OVERDUE_SWEEP_MS = 30_000;
+const OVERDUE_GRACE_MS = 30_000;
 
 export interface DispatcherOptions {
   /** Replace some handlers, e.g. in tests to hold a job in flight. */
@@ -22,11 +27,15 @@ export interface DispatcherOptions {
   clock?: Clock;
   /** Extra listeners of the status changes the dispatcher makes (tests record them). */
   listeners?: StatusChangeListener[];
+  /** The overdue-acceptance sweep's period and grace (defaults 30 s and 30 s). */
+  overdueSweep?: { everyMs: number; graceMs: number };
 }
 
 export interface Dispatcher {
   readonly port: number;
   readonly lifecycle: OrderLifecycle;
+  /** Runs the overdue-acceptance sweep once now; resolves to the orders it re-routed. */
+  sweepOverdue(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -52,28 +61,43 @@ export async function startDispatcher(
     name: 'dispatcher',
   });
   const listeners: StatusChangeListener[] = [webhooks.outbox, ...(options.listeners ?? [])];
+  const clock = options.clock ?? systemClock;
   const runtime = await startLifecycleRuntime({
     config,
     sql,
     redis,
-    clock: options.clock ?? systemClock,
+    clock,
     listeners,
   });
+  let sweeper: OverdueSweeper | undefined;
   const host = await startWorkerHost({
     service: 'dispatcher',
     config,
-    workers: (context) => [
-      createQueueWorker({
-        ...context,
-        queue: 'acceptance',
-        handlers: { ...acceptanceHandlers(runtime.lifecycle), ...options.handlers },
-      }),
-    ],
+    workers: (context) => {
+      // Built here, once the host has started telemetry, so its counter is real.
+      sweeper = startOverdueSweeper({
+        sql,
+        lifecycle: runtime.lifecycle,
+        clock,
+        everyMs: options.overdueSweep?.everyMs ?? OVERDUE_SWEEP_MS,
+        graceMs: options.overdueSweep?.graceMs ?? OVERDUE_GRACE_MS,
+        log: context.logger,
+      });
+      return [
+        createQueueWorker({
+          ...context,
+          queue: 'acceptance',
+          handlers: { ...acceptanceHandlers(runtime.lifecycle), ...options.handlers },
+        }),
+      ];
+    },
   });
   return {
     port: host.port,
     lifecycle: runtime.lifecycle,
+    sweepOverdue: () => sweeper?.sweepOnce() ?? Promise.resolve(0),
     async close() {
+      await sweeper?.stop();
       await host.close();
       await runtime.close();
       await webhooks.close();

@@ -305,4 +305,38 @@ describe('the life of an order', () => {
     expect((await t.request('GET', '/v1/sites/a/orders?status=lost', { key: keys.a! })).status).toBe(400);
     for (const o of [standard1, elderly, standard2, child]) await act(o.id, 'cancel', platform);
   });
+
+  it('an order whose timer job was lost is timed out by the dispatcher sweep, once', async () => {
+    const order = await place();
+    expect(order.site.id).toBe('a');
+    // The enqueue after the commit was lost (Redis away, a crash): no timer job exists.
+    const connection = createRedisConnection(t.redis.url, { role: 'client' });
+    const queue = createQueue('acceptance', { connection, redisPrefix: t.env.REDIS_PREFIX! });
+    for (const job of await queue.queue.getDelayed()) {
+      if (job.data.orderId === order.id) await job.remove();
+    }
+    await queue.close();
+    connection.disconnect();
+
+    // Past the deadline but within the grace the real timer has: left alone.
+    clock.advance(61_000);
+    await dispatcher.sweepOverdue();
+    expect((await t.request('GET', `/v1/orders/${order.id}`)).body.site.id).toBe('a');
+
+    clock.advance(31_000);
+    expect(await dispatcher.sweepOverdue()).toBeGreaterThanOrEqual(1);
+    const moved = (await t.request('GET', `/v1/orders/${order.id}`)).body;
+    expect(moved).toMatchObject({ status: 'assigned', site: { id: 'b' } });
+    expect(moved.events.map((e: { type: string }) => e.type)).toEqual([
+      'assigned',
+      'acceptance_timed_out',
+      'rerouted',
+    ]);
+    // Its new deadline is ahead: the next sweep leaves it be.
+    await dispatcher.sweepOverdue();
+    expect((await t.request('GET', `/v1/orders/${order.id}`)).body.site.id).toBe('b');
+    expect((await stock('a')).reserved).toBe(0);
+    expect((await stock('b')).reserved).toBe(2);
+    await act(order.id, 'cancel', platform);
+  });
 });

@@ -109,6 +109,7 @@ export class OrderService {
         });
       }
     }
+    // A lost enqueue is found by the dispatcher's overdue sweep (docs/LIFECYCLE.md).
     if (timers.length > 0) this.deps.timers.scheduleMany(timers).catch(() => {});
   }
 
