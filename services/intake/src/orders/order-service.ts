@@ -51,7 +51,7 @@ export interface RoutingMetrics {
  * orders), and only then answer. A reservation whose commit fails is released at once.
  */
 export class OrderService {
-  private readonly writer: GroupCommitter<OrderRecord, void>;
+  private readonly writer: GroupCommitter<OrderRecord, Order>;
 
   constructor(
     private readonly deps: {
@@ -67,7 +67,8 @@ export class OrderService {
       timers: AcceptanceTimers;
     },
   ) {
-    this.writer = new GroupCommitter<OrderRecord, void>(async (records) => {
+    // Each write resolves to the order as committed, built once for listeners and the answer.
+    this.writer = new GroupCommitter<OrderRecord, Order>(async (records) => {
       const changes = records.map(statusChange);
       const recorders = deps.listeners.filter((listener) => listener.record || listener.recordMany);
       if (recorders.length === 0) {
@@ -88,7 +89,7 @@ export class OrderService {
       this.afterCommit(records, changes);
       // Confirmation is an optimisation: the sweeper confirms committed orders it finds.
       await deps.reserver.confirm(records.filter((r) => r.site !== null).map((r) => r.id)).catch(() => {});
-      return records.map(() => undefined);
+      return changes.map((change) => change.order);
     });
   }
 
@@ -135,8 +136,9 @@ export class OrderService {
     if (outcome.kind === 'replay') return this.replay(platformKeyId, body.externalId, hash);
 
     const record = this.record(id, platformKeyId, body, hash, now, outcome);
+    let order: Order;
     try {
-      await this.writer.write(record);
+      order = await this.writer.write(record);
     } catch (error) {
       await this.undo(target, outcome);
       if ((error as { code?: string }).code === '23505')
@@ -147,7 +149,6 @@ export class OrderService {
       outcome.kind === 'reserved' ? 'routed' : record.unroutableReason!,
       (performance.now() - started) / 1000,
     );
-    const order = toOrder(record);
     return outcome.kind === 'reserved'
       ? { kind: 'routed', replay: false, order }
       : { kind: 'unroutable', replay: false, order };
